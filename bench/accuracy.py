@@ -1,0 +1,74 @@
+"""Accuracy per language and style, and matcher speed (messages/s on one core, p50/p99 latency).
+
+Run: python bench/accuracy.py [--errors]
+Figures are printed, never asserted: machines here are shared and noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.content import load_content  # noqa: E402
+from bot.core.understanding import Understander  # noqa: E402
+from bot.evaluation import evaluate, format_report, load_queries  # noqa: E402
+
+
+def speed(understander: Understander, texts: list[str], rounds: int = 5) -> None:
+    for text in texts:  # warm caches the way a running bot has them
+        understander.understand(text)
+    latencies = []
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for text in texts:
+            t0 = time.perf_counter()
+            understander.understand(text)
+            latencies.append(time.perf_counter() - t0)
+    wall = time.perf_counter() - start
+    latencies.sort()
+    p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
+    print(f"Matcher speed over {len(latencies)} messages (warm):")
+    print(f"  throughput   {len(latencies) / wall:8.0f} messages/s (one core)")
+    print(f"  latency p50  {p(0.50):8.3f} ms   p99 {p(0.99):.3f} ms   max {latencies[-1] * 1000:.3f} ms"
+          f"   mean {statistics.mean(latencies) * 1000:.3f} ms")
+    cold = Understander(understander.content)
+    t0 = time.perf_counter()
+    cold_lat = []
+    for text in texts:
+        t1 = time.perf_counter()
+        cold.understand(text)
+        cold_lat.append(time.perf_counter() - t1)
+    cold_lat.sort()
+    print(f"  cold (first sight of every word): p99 {cold_lat[int(0.99 * len(cold_lat))] * 1000:.3f} ms, "
+          f"total {(time.perf_counter() - t0) * 1000:.0f} ms")
+    big = "помогите " * 12000
+    t1 = time.perf_counter()
+    understander.understand(big)
+    print(f"  100 KB message: {(time.perf_counter() - t1) * 1000:.3f} ms")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--errors", action="store_true", help="list the misses")
+    args = parser.parse_args()
+    t0 = time.perf_counter()
+    understander = Understander(load_content())
+    print(f"Start-up (load + build index): {(time.perf_counter() - t0) * 1000:.0f} ms")
+    queries = load_queries()
+    report = evaluate(understander, queries)
+    print(format_report(report))
+    if args.errors:
+        print("\nMisses (expected -> got, lang expected -> got):")
+        for q, topic, lang in report.errors:
+            print(f"  {q.get('topic')!s:>20} -> {topic!s:<20} {q['lang']}->{lang} [{q.get('style')}] {q['text'][:110]}")
+    speed(understander, [q["text"] for q in queries])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

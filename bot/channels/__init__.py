@@ -1,0 +1,1 @@
+"""Channel adapters: thin layers that carry messages between a channel and the dialogue core."""

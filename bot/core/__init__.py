@@ -1,0 +1,1 @@
+"""The dialogue core: text and language in, reply text and buttons out. Knows nothing of Telegram."""

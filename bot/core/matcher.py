@@ -1,0 +1,172 @@
+"""Finding the topic a message is about.
+
+Each topic (and each non-topic intent such as greetings or out-of-scope questions) is described by the phrases in
+its content file. A message is folded to the matching skeleton (see :mod:`bot.core.normalize`), every word is
+resolved to the known vocabulary (exactly, by its stem, or with rapidfuzz when misspelt), and each known word votes
+for the topics whose phrases use it, weighted by how specific it is to them. The vote gives the ranking and an
+evidence score; for short messages a rapidfuzz comparison against whole phrases refines the ranking among the
+leaders, which is what catches single mistyped words. All of this is plain Python and rapidfuzz, built once at
+start-up, so a message costs well under a millisecond.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, OrderedDict, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot.core.normalize import tokens
+
+STEM_LEN = 5
+#: Intent ids that are not guidance topics. Matching one of them means "do not answer with a topic".
+NON_TOPIC_PREFIX = "_"
+
+
+def stem(token: str) -> str:
+    return token[:STEM_LEN]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    label: str
+    score: float
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """Ranked candidates with the evidence behind the best one.
+
+    ``evidence`` is the summed vote of the best label (0 when nothing known was said); ``margin`` is how far the best
+    is ahead of the runner-up, as a share of the best.
+    """
+
+    ranked: tuple[Candidate, ...]
+    evidence: float
+    known_words: int
+    words: int
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.ranked[0] if self.ranked else None
+
+    @property
+    def margin(self) -> float:
+        if not self.ranked:
+            return 0.0
+        if len(self.ranked) == 1:
+            return 1.0
+        top, second = self.ranked[0].score, self.ranked[1].score
+        return (top - second) / top if top > 0 else 0.0
+
+
+class _LRU(OrderedDict):
+    def __init__(self, size: int):
+        super().__init__()
+        self.size = size
+
+    def put(self, key, value):
+        self[key] = value
+        if len(self) > self.size:
+            self.popitem(last=False)
+
+
+class Matcher:
+    """Word-vote matcher over labelled phrases (labels are topic ids, or ``_intent`` ids for non-topics)."""
+
+    def __init__(self, phrases: Mapping[str, Iterable[str]]):
+        self.labels = tuple(phrases)
+        doc_counts: dict[str, Counter[str]] = {}
+        self._phrases: dict[str, list[str]] = {}
+        for label, texts in phrases.items():
+            counts: Counter[str] = Counter()
+            kept = []
+            for text in texts:
+                toks = tokens(text)
+                if not toks:
+                    continue
+                kept.append(" ".join(toks))
+                counts.update(set(toks) | {"~" + stem(t) for t in toks if len(t) > STEM_LEN})
+            doc_counts[label] = counts
+            self._phrases[label] = kept
+        self._weights = self._build_weights(doc_counts)
+        self._vocab = sorted(k for k in self._weights if not k.startswith("~"))
+        self._stems = {k for k in self._weights if k.startswith("~")}
+        self._cache: _LRU = _LRU(50_000)
+
+    @staticmethod
+    def _build_weights(doc_counts: Mapping[str, Counter[str]]) -> dict[str, dict[str, float]]:
+        """weight(feature, label) = share of the feature's use that falls on the label x how specific it is."""
+        n_labels = len(doc_counts)
+        sizes = {label: max(1, sum(1 for _ in counts)) for label, counts in doc_counts.items()}
+        phrase_totals = {label: max(1, counts.total()) for label, counts in doc_counts.items()}
+        by_feature: dict[str, dict[str, float]] = defaultdict(dict)
+        for label, counts in doc_counts.items():
+            for feat, c in counts.items():
+                # Relative frequency within the label, so labels with more phrases do not win by volume.
+                by_feature[feat][label] = c / phrase_totals[label] * 1000.0
+        del sizes
+        weights: dict[str, dict[str, float]] = {}
+        log_n = math.log(n_labels) if n_labels > 1 else 1.0
+        for feat, dist in by_feature.items():
+            total = sum(dist.values())
+            probs = {label: v / total for label, v in dist.items()}
+            entropy = -sum(p * math.log(p) for p in probs.values() if p > 0)
+            specificity = 1.0 - entropy / log_n
+            raw_count = sum(dist.values())
+            support = min(1.0, math.log1p(raw_count) / math.log1p(8.0))
+            weights[feat] = {label: p * specificity * support for label, p in probs.items()}
+        return weights
+
+    def _resolve(self, tok: str) -> list[tuple[str, float]]:
+        """Known features for one word, each with how sure the resolution is (1.0 exact)."""
+        cached = self._cache.get(tok)
+        if cached is not None:
+            return cached
+        feats: list[tuple[str, float]] = []
+        if tok in self._weights:
+            feats.append((tok, 1.0))
+        st = "~" + stem(tok)
+        if len(tok) > STEM_LEN and st in self._stems:
+            feats.append((st, 0.8 if feats else 0.9))
+        if not feats and len(tok) >= 4 and not tok.isdigit():
+            cutoff = 82 if len(tok) < 7 else 78
+            hit = process.extractOne(tok, self._vocab, scorer=fuzz.ratio, score_cutoff=cutoff)
+            if hit is not None:
+                feats.append((hit[0], (hit[1] / 100.0) ** 2))
+                hit_stem = "~" + stem(hit[0])
+                if len(hit[0]) > STEM_LEN and hit_stem in self._stems and hit_stem != st:
+                    feats.append((hit_stem, 0.6 * (hit[1] / 100.0) ** 2))
+        self._cache.put(tok, feats)
+        return feats
+
+    def match(self, text: str, limit: int = 5) -> MatchResult:
+        toks = tokens(text)
+        scores: dict[str, float] = defaultdict(float)
+        known = 0
+        seen: set[str] = set()
+        for tok in toks:
+            if tok in seen:
+                continue
+            seen.add(tok)
+            resolved = self._resolve(tok)
+            if resolved:
+                known += 1
+            for feat, quality in resolved:
+                for label, w in self._weights[feat].items():
+                    scores[label] += w * quality
+        if toks and len(toks) <= 4 and scores:
+            self._phrase_bonus(" ".join(toks), scores)
+        ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:limit]
+        cands = tuple(Candidate(label, score) for label, score in ranked)
+        return MatchResult(cands, cands[0].score if cands else 0.0, known, len(toks))
+
+    def _phrase_bonus(self, query: str, scores: dict[str, float]) -> None:
+        """Short messages: reward the leaders whose phrases look like the whole message (typos, word order)."""
+        leaders = sorted(scores, key=scores.get, reverse=True)[:4]
+        for label in leaders:
+            hit = process.extractOne(query, self._phrases[label], scorer=fuzz.ratio, score_cutoff=70)
+            if hit is not None:
+                scores[label] += (hit[1] - 70) / 30.0 * 0.5

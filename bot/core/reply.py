@@ -1,0 +1,35 @@
+"""What the core answers: channel-neutral text and buttons.
+
+Adapters render these as Telegram inline keyboards or numbered terminal choices; the core never sees either.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Button:
+    """A choice offered to the user; ``action`` is a short machine string the core understands back."""
+
+    label: str
+    action: str
+
+
+@dataclass
+class Reply:
+    """One answer to the user.
+
+    ``kind`` tells adapters and counters what happened (``topic``, ``emergency``, ``unsure``, ``out_of_scope``, ...)
+    without them parsing text; ``topic`` is set when the answer is a topic card.
+    """
+
+    text: str
+    lang: str
+    kind: str
+    buttons: list[list[Button]] = field(default_factory=list)
+    topic: str | None = None
+    score: float = 0.0
+
+    def all_buttons(self) -> list[Button]:
+        return [b for row in self.buttons for b in row]

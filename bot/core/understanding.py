@@ -1,0 +1,107 @@
+"""Deciding what a message is: an emergency, a topic, an unclear question, or something we do not cover.
+
+The order is fixed on purpose: danger first (a person in trouble must never be told "did you mean"), then the
+topic vote, then the thresholds that turn a weak vote into "I'm not sure" buttons or a polite out-of-scope answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from bot import LANGUAGES
+from bot.content import Content
+from bot.core.danger import danger_signal
+from bot.core.language import Guess, LanguageDetector
+from bot.core.matcher import NON_TOPIC_PREFIX, Matcher, MatchResult
+from bot.core.normalize import has_letters
+
+EMERGENCY = "emergency"
+
+# Thresholds, tuned on tests/data/eval_queries.jsonl with bench/accuracy.py.
+MIN_EVIDENCE = 0.30       # below this, nothing the bot knows was said
+CONFIDENT_EVIDENCE = 0.55  # a vote this strong is answered even with a close runner-up
+MIN_MARGIN = 0.12          # best vs runner-up (share of best) for a weaker vote
+DANGER_LEVEL = 1.0
+LANG_CONFIDENCE = 0.25     # below this the user's chosen language is kept
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What the core made of a message; ``kind`` is one of the constants below."""
+
+    kind: str                  # "emergency" | "topic" | "unsure" | "intent" | "out_of_scope" | "empty"
+    lang: str
+    topic: str | None = None   # set for "emergency" and "topic"
+    intent: str | None = None  # set for "intent" (greeting, thanks, ...)
+    score: float = 0.0
+    candidates: tuple[str, ...] = ()  # for "unsure": the closest topics, best first
+
+
+def _phrase_table(content: Content) -> dict[str, list[str]]:
+    table: dict[str, list[str]] = {}
+    for topic in content.topics.values():
+        phrases: list[str] = []
+        for lang in LANGUAGES:
+            phrases.extend(topic.match[lang])
+            phrases.append(topic.title[lang])
+        table[topic.id] = phrases
+    for intent in content.intents.values():
+        table[NON_TOPIC_PREFIX + intent.id] = [p for lang in LANGUAGES for p in intent.match[lang]]
+    return table
+
+
+def _language_samples(content: Content) -> Mapping[str, list[str]]:
+    samples: dict[str, list[str]] = {lang: [] for lang in LANGUAGES}
+    for topic in content.topics.values():
+        for lang in LANGUAGES:
+            samples[lang].extend(topic.match[lang])
+            samples[lang].append(topic.title[lang])
+            samples[lang].extend(p.text[lang] for p in topic.answer)
+    for intent in content.intents.values():
+        for lang in LANGUAGES:
+            samples[lang].extend(intent.match[lang])
+    return samples
+
+
+class Understander:
+    """Built once from the content; :meth:`understand` is then cheap and has no side effects."""
+
+    def __init__(self, content: Content):
+        self.content = content
+        self.matcher = Matcher(_phrase_table(content))
+        self.languages = LanguageDetector(_language_samples(content))
+
+    def language(self, text: str, preferred: str | None = None) -> Guess:
+        guess = self.languages.detect(text, default=preferred or "tg")
+        if preferred in LANGUAGES and guess.confidence < LANG_CONFIDENCE and not guess.tajik_letters:
+            return Guess(preferred, guess.confidence, guess.tajik_letters)
+        return guess
+
+    def understand(self, text: str, preferred_lang: str | None = None) -> Understanding:
+        lang = self.language(text, preferred_lang).lang
+        if not has_letters(text):
+            return Understanding("empty", lang)
+
+        result = self.matcher.match(text)
+        danger = danger_signal(text)
+        if danger.level >= DANGER_LEVEL or self._emergency_vote(result):
+            return Understanding("emergency", lang, topic=EMERGENCY, score=max(danger.level, result.evidence))
+
+        best = result.best
+        if best is None or result.evidence < MIN_EVIDENCE:
+            return Understanding("out_of_scope", lang, score=result.evidence)
+        if best.label.startswith(NON_TOPIC_PREFIX):
+            intent = best.label[len(NON_TOPIC_PREFIX):]
+            if intent == "out_of_scope":
+                return Understanding("out_of_scope", lang, score=best.score)
+            return Understanding("intent", lang, intent=intent, score=best.score)
+        if result.evidence >= CONFIDENT_EVIDENCE or result.margin >= MIN_MARGIN:
+            return Understanding("topic", lang, topic=best.label, score=best.score)
+        topics = tuple(c.label for c in result.ranked if not c.label.startswith(NON_TOPIC_PREFIX))[:3]
+        return Understanding("unsure", lang, score=best.score, candidates=topics)
+
+    @staticmethod
+    def _emergency_vote(result: MatchResult) -> bool:
+        best = result.best
+        return best is not None and best.label == EMERGENCY and result.evidence >= MIN_EVIDENCE

@@ -1,0 +1,153 @@
+"""Settings from the environment, checked once at start-up with messages an operator can act on.
+
+The bot token is a secret: it is validated by shape only, never printed, and :class:`TokenRedactor` scrubs it from
+every log record (httpx logs request URLs, and Telegram URLs contain the token).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+_TOKEN_RE = re.compile(r"^\d{3,15}:[A-Za-z0-9_-]{20,100}$")
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message says which and how to fix it (never the token)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str = field(repr=False)
+    base_url: str = DEFAULT_BASE_URL
+    data_dir: Path = Path("data")
+    admin_ids: frozenset[int] = frozenset()
+    log_level: str = "INFO"
+    webhook_url: str | None = None
+    webhook_secret: str | None = field(default=None, repr=False)
+    listen: str = "0.0.0.0"
+    port: int = 8443
+    rate_overall: float = 30.0     # messages per second, Telegram's documented broadcast limit
+    rate_per_chat: float = 1.0     # messages per second in one chat
+
+    @property
+    def base_file_url(self) -> str:
+        return self.base_url.rstrip("/").removesuffix("/bot") + "/file/bot"
+
+    @property
+    def webhook_path(self) -> str:
+        return urlparse(self.webhook_url or "").path.lstrip("/") or "telegram"
+
+
+def _int_env(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+def _float_env(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
+    if value <= 0:
+        raise SettingsError(f"{name} must be above zero, got {raw!r}")
+    return value
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read and check the settings; raise :class:`SettingsError` with an actionable message."""
+    env = os.environ if env is None else env
+    token = env.get("BOT_TOKEN", "").strip()
+    if not token:
+        raise SettingsError(
+            "BOT_TOKEN is not set. Get a token from @BotFather and set BOT_TOKEN (see .env.example). "
+            "Without a token you can still try the bot in the terminal: python -m bot chat")
+    if not _TOKEN_RE.match(token):
+        raise SettingsError(
+            "BOT_TOKEN does not look like a Telegram bot token (expected digits, a colon and a long key, as "
+            "@BotFather gives it). Check for spaces or quotes around it.")
+    base_url = env.get("TELEGRAM_BASE_URL", "").strip() or DEFAULT_BASE_URL
+    parsed = urlparse(base_url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise SettingsError(f"TELEGRAM_BASE_URL must be an http(s) URL such as {DEFAULT_BASE_URL}, got {base_url!r}")
+
+    admin_ids: set[int] = set()
+    for part in re.split(r"[,\s]+", env.get("ADMIN_IDS", "").strip()):
+        if not part:
+            continue
+        if not re.fullmatch(r"-?\d+", part):
+            raise SettingsError(f"ADMIN_IDS must be Telegram user ids separated by commas, got {part!r}")
+        admin_ids.add(int(part))
+
+    log_level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
+    if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        raise SettingsError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {log_level!r}")
+
+    webhook_url = env.get("WEBHOOK_URL", "").strip() or None
+    webhook_secret = env.get("WEBHOOK_SECRET", "").strip() or None
+    if webhook_url:
+        if urlparse(webhook_url).scheme not in ("http", "https"):
+            raise SettingsError(f"WEBHOOK_URL must be an https URL, got {webhook_url!r}")
+        if not webhook_secret or not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", webhook_secret):
+            raise SettingsError(
+                "WEBHOOK_SECRET is required with WEBHOOK_URL: 1-256 characters of A-Z, a-z, 0-9, _ and -. "
+                "Telegram sends it with every update and the bot refuses requests without it.")
+
+    return Settings(
+        token=token,
+        base_url=base_url,
+        data_dir=Path(env.get("DATA_DIR", "").strip() or "data"),
+        admin_ids=frozenset(admin_ids),
+        log_level=log_level,
+        webhook_url=webhook_url,
+        webhook_secret=webhook_secret,
+        listen=env.get("LISTEN", "").strip() or "0.0.0.0",
+        port=_int_env(env, "PORT", 8443),
+        rate_overall=_float_env(env, "RATE_LIMIT_OVERALL", 30.0),
+        rate_per_chat=_float_env(env, "RATE_LIMIT_PER_CHAT", 1.0),
+    )
+
+
+def bot_username_from_env(env: Mapping[str, str] | None = None) -> str | None:
+    env = os.environ if env is None else env
+    return env.get("BOT_USERNAME", "").strip().lstrip("@") or None
+
+
+class TokenRedactor(logging.Filter):
+    """Replaces the token in every log message and argument, whichever library logs it."""
+
+    def __init__(self, token: str):
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.token:
+            msg = record.getMessage()
+            if self.token in msg:
+                record.msg = msg.replace(self.token, "<BOT_TOKEN>")
+                record.args = None
+        return True
+
+
+def setup_logging(level: str, token: str | None = None) -> None:
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level)
+    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    if token:
+        redactor = TokenRedactor(token)
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(redactor)
