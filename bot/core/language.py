@@ -55,9 +55,9 @@ class Guess:
     tajik_letters: bool = False
 
 
-def _features(text: str) -> list[str]:
+def _features(text: str, toks: list[str] | None = None) -> list[str]:
     feats: list[str] = []
-    for tok in tokens(text):
+    for tok in tokens(text) if toks is None else toks:
         feats.append("w:" + tok)
         padded = f"^{tok}$"
         feats.extend("c:" + padded[i:i + 3] for i in range(len(padded) - 2))
@@ -92,11 +92,11 @@ class LanguageDetector:
             scores[lang] = score
         return scores
 
-    def detect(self, text: str, default: str = "tg") -> Guess:
+    def detect(self, text: str, default: str = "tg", toks: list[str] | None = None) -> Guess:
         """Best language for ``text``; ``confidence`` near 0 means "cannot tell", so the caller keeps its default."""
         head = text[:MAX_CHARS]
         tajik = any(ch in _TAJIK_LETTERS for ch in head)
-        feats = _features(head)
+        feats = _features(head, toks)
         if not feats:
             return Guess(default, 0.0, tajik)
         scores = self._log_likelihoods(feats)

@@ -25,8 +25,19 @@ STEM_LEN = 5
 NON_TOPIC_PREFIX = "_"
 
 
+#: How much a known word pair ("zabrali pasport") counts next to a single word.
+PAIR_WEIGHT = 0.5
+
+
 def stem(token: str) -> str:
     return token[:STEM_LEN]
+
+
+def pair_features(stems: list[str]) -> list[str]:
+    """Neighbouring word pairs, also across one word in between ("держит мой паспорт"), as features."""
+    pairs = [f"^{a}|{b}" for a, b in zip(stems, stems[1:])]
+    pairs += [f"^{a}|{b}" for a, b in zip(stems, stems[2:])]
+    return pairs
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,10 @@ class MatchResult:
     @property
     def best(self) -> Candidate | None:
         return self.ranked[0] if self.ranked else None
+
+    def without(self, label: str) -> MatchResult:
+        ranked = tuple(c for c in self.ranked if c.label != label)
+        return MatchResult(ranked, ranked[0].score if ranked else 0.0, self.known_words, self.words)
 
     @property
     def margin(self) -> float:
@@ -88,11 +103,13 @@ class Matcher:
                 if not toks:
                     continue
                 kept.append(" ".join(toks))
-                counts.update(set(toks) | {"~" + stem(t) for t in toks if len(t) > STEM_LEN})
+                feats = set(toks) | {"~" + stem(t) for t in toks if len(t) > STEM_LEN}
+                feats |= set(pair_features([stem(t) for t in toks]))
+                counts.update(feats)
             doc_counts[label] = counts
             self._phrases[label] = kept
         self._weights = self._build_weights(doc_counts)
-        self._vocab = sorted(k for k in self._weights if not k.startswith("~"))
+        self._vocab = sorted(k for k in self._weights if k[0] not in "~^")
         self._stems = {k for k in self._weights if k.startswith("~")}
         self._cache: _LRU = _LRU(50_000)
 
@@ -100,14 +117,12 @@ class Matcher:
     def _build_weights(doc_counts: Mapping[str, Counter[str]]) -> dict[str, dict[str, float]]:
         """weight(feature, label) = share of the feature's use that falls on the label x how specific it is."""
         n_labels = len(doc_counts)
-        sizes = {label: max(1, sum(1 for _ in counts)) for label, counts in doc_counts.items()}
         phrase_totals = {label: max(1, counts.total()) for label, counts in doc_counts.items()}
         by_feature: dict[str, dict[str, float]] = defaultdict(dict)
         for label, counts in doc_counts.items():
             for feat, c in counts.items():
                 # Relative frequency within the label, so labels with more phrases do not win by volume.
                 by_feature[feat][label] = c / phrase_totals[label] * 1000.0
-        del sizes
         weights: dict[str, dict[str, float]] = {}
         log_n = math.log(n_labels) if n_labels > 1 else 1.0
         for feat, dist in by_feature.items():
@@ -120,11 +135,13 @@ class Matcher:
             weights[feat] = {label: p * specificity * support for label, p in probs.items()}
         return weights
 
-    def _resolve(self, tok: str) -> list[tuple[str, float]]:
-        """Known features for one word, each with how sure the resolution is (1.0 exact)."""
+    def _resolve(self, tok: str) -> tuple[list[tuple[str, float]], str]:
+        """Known features for one word, each with how sure the resolution is (1.0 exact), and the stem it stands
+        for in word pairs (the corrected word's stem when rapidfuzz fixed a typo)."""
         cached = self._cache.get(tok)
         if cached is not None:
             return cached
+        canon = stem(tok)
         feats: list[tuple[str, float]] = []
         if tok in self._weights:
             feats.append((tok, 1.0))
@@ -135,28 +152,36 @@ class Matcher:
             cutoff = 82 if len(tok) < 7 else 78
             hit = process.extractOne(tok, self._vocab, scorer=fuzz.ratio, score_cutoff=cutoff)
             if hit is not None:
+                canon = stem(hit[0])
                 feats.append((hit[0], (hit[1] / 100.0) ** 2))
                 hit_stem = "~" + stem(hit[0])
                 if len(hit[0]) > STEM_LEN and hit_stem in self._stems and hit_stem != st:
                     feats.append((hit_stem, 0.6 * (hit[1] / 100.0) ** 2))
-        self._cache.put(tok, feats)
-        return feats
+        result = (feats, canon)
+        self._cache.put(tok, result)
+        return result
 
-    def match(self, text: str, limit: int = 5) -> MatchResult:
-        toks = tokens(text)
+    def match(self, text: str, limit: int = 5, toks: list[str] | None = None) -> MatchResult:
+        """Rank labels for ``text``; pass ``toks`` when the caller already folded it."""
+        toks = tokens(text) if toks is None else toks
         scores: dict[str, float] = defaultdict(float)
         known = 0
         seen: set[str] = set()
+        canons: list[str] = []
         for tok in toks:
+            resolved, canon = self._resolve(tok)
+            canons.append(canon)
             if tok in seen:
                 continue
             seen.add(tok)
-            resolved = self._resolve(tok)
             if resolved:
                 known += 1
             for feat, quality in resolved:
                 for label, w in self._weights[feat].items():
                     scores[label] += w * quality
+        for pair in set(pair_features(canons)):
+            for label, w in self._weights.get(pair, {}).items():
+                scores[label] += w * PAIR_WEIGHT
         if toks and len(toks) <= 4 and scores:
             self._phrase_bonus(" ".join(toks), scores)
         ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:limit]

@@ -35,7 +35,8 @@ _LATIN_SEQUENCES = [
 _LATIN_SINGLE = {"x": "h", "q": "k", "y": "i", "w": "v", "ç": "j", "ş": "sh", "ı": "i"}
 _SOFT_C = re.compile(r"c(?=[eiy])")
 _TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
-_REPEATS = re.compile(r"(.)\1+")
+_REPEATS = re.compile(r"([^\W\d_])\1+")  # doubled letters, not digits: "5000" stays
+_APOSTROPHE = re.compile(r"(?<=\w)['’ʼ`´‘](?=\w)")
 # Chat spelling of Russian in Latin letters: 4 for ч, 6 for ш ("4to", "6kola"), 3 for з.
 _DIGIT_LETTERS = re.compile(r"(?<=[a-z])[436]|[436](?=[a-z])")
 _DIGIT_MAP = {"4": "j", "6": "sh", "3": "z"}
@@ -78,8 +79,12 @@ def skeleton(word: str) -> str:
 
 
 def raw_tokens(text: str) -> list[str]:
-    """Lowercased words of the message (accents folded), capped so huge pastes stay cheap."""
-    return _TOKEN_RE.findall(fold_unicode(text[:MAX_CHARS]))[:MAX_TOKENS]
+    """Lowercased words of the message (accents folded), capped so huge pastes stay cheap.
+
+    Apostrophes inside words are dropped first: Latin-letter Tajik and Russian use them for ъ/ь ("va'da", "b'yut").
+    """
+    text = _APOSTROPHE.sub("", fold_unicode(text[:MAX_CHARS]))
+    return _TOKEN_RE.findall(text)[:MAX_TOKENS]
 
 
 def tokens(text: str) -> list[str]:

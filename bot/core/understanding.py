@@ -14,7 +14,7 @@ from bot.content import Content
 from bot.core.danger import danger_signal
 from bot.core.language import Guess, LanguageDetector
 from bot.core.matcher import NON_TOPIC_PREFIX, Matcher, MatchResult
-from bot.core.normalize import has_letters
+from bot.core.normalize import has_letters, tokens
 
 EMERGENCY = "emergency"
 
@@ -72,21 +72,35 @@ class Understander:
         self.matcher = Matcher(_phrase_table(content))
         self.languages = LanguageDetector(_language_samples(content))
 
-    def language(self, text: str, preferred: str | None = None) -> Guess:
-        guess = self.languages.detect(text, default=preferred or "tg")
-        if preferred in LANGUAGES and guess.confidence < LANG_CONFIDENCE and not guess.tajik_letters:
+    def language(self, text: str, preferred: str | None = None, toks: list[str] | None = None) -> Guess:
+        """The language to answer in: the message's own when it is clear, else the user's chosen one.
+
+        A single word ("ok", "паспорт") does not make a Russian speaker an English or Tajik one, so with a chosen
+        language one word only switches when its letters cannot be that language (Cyrillic for English, Tajik
+        letters for anything but Tajik).
+        """
+        guess = self.languages.detect(text, default=preferred or "tg", toks=toks)
+        if preferred not in LANGUAGES or guess.lang == preferred or guess.tajik_letters:
+            return guess
+        n_words = len(toks) if toks is not None else len(tokens(text))
+        cyrillic_for_english = preferred == "en" and any("а" <= ch.lower() <= "я" for ch in text[:200])
+        if guess.confidence < LANG_CONFIDENCE or (n_words <= 1 and not cyrillic_for_english):
             return Guess(preferred, guess.confidence, guess.tajik_letters)
         return guess
 
     def understand(self, text: str, preferred_lang: str | None = None) -> Understanding:
-        lang = self.language(text, preferred_lang).lang
+        toks = tokens(text)
+        lang = self.language(text, preferred_lang, toks).lang
         if not has_letters(text):
             return Understanding("empty", lang)
 
-        result = self.matcher.match(text)
-        danger = danger_signal(text)
-        if danger.level >= DANGER_LEVEL or self._emergency_vote(result):
+        result = self.matcher.match(text, toks=toks)
+        danger = danger_signal(text, toks)
+        if danger.level >= DANGER_LEVEL or (self._emergency_vote(result) and not danger.calm):
             return Understanding("emergency", lang, topic=EMERGENCY, score=max(danger.level, result.evidence))
+        if result.best is not None and result.best.label == EMERGENCY:
+            # Danger words in a story about the past: answer with the best non-emergency topic.
+            result = result.without(EMERGENCY)
 
         best = result.best
         if best is None or result.evidence < MIN_EVIDENCE:

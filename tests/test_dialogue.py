@@ -1,0 +1,104 @@
+"""Replies as the user sees them: cards with sources, buttons that work, and friendly answers to nonsense."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import LANGUAGES
+from bot.core.reply import Reply
+
+
+def actions(reply: Reply) -> list[str]:
+    return [b.action for b in reply.all_buttons()]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_topic_card_fits_a_phone_and_cites_sources(dialogue, lang):
+    for topic_id, topic in dialogue.content.topics.items():
+        reply = dialogue.topic(topic_id, lang)
+        assert topic.title[lang] in reply.text
+        assert len(reply.text) < 1400, (topic_id, lang, len(reply.text))
+        assert "menu" in actions(reply) and "h" in actions(reply)
+        if topic.details:
+            assert f"m:{topic_id}" in actions(reply)
+        for related in topic.related:
+            if related != "hotlines":
+                assert f"t:{related}" in actions(reply)
+    card = dialogue.topic("passport_taken", lang)
+    assert "Human Rights Centre" in card.text or "IOM" in card.text or "State Dept" in card.text
+
+
+def test_card_text_is_in_the_asked_language(dialogue):
+    assert "паспорт" in dialogue.topic("passport_taken", "ru").text.lower()
+    assert any(ch in dialogue.topic("passport_taken", "tg").text for ch in "ғӣқӯҳҷ")
+    assert "passport" in dialogue.topic("passport_taken", "en").text.lower()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_emergency_shows_numbers_first(dialogue, lang):
+    reply = dialogue.respond({"tg": "маро мезананд ёрӣ диҳед", "ru": "помогите меня бьют",
+                              "en": "help they are beating me"}[lang], lang)
+    assert reply.kind == "emergency" and reply.lang == lang
+    head = reply.text.split("\n\n")[1]
+    assert "112" in head and "999" in head
+
+
+def test_hotline_numbers_show_source_and_checked_date(dialogue):
+    for country in dialogue.content.countries:
+        reply = dialogue.act(f"h:{country.id}", "ru")
+        for line in country.lines:
+            assert line.number in reply.text
+            assert line.checked.isoformat() in reply.text
+        assert "h" in actions(reply)
+
+
+def test_unsure_offers_two_or_three_topics(dialogue):
+    reply = dialogue.unsure("en", ("passport_taken", "consulate", "legal_stay"))
+    assert reply.kind == "unsure"
+    assert [a for a in actions(reply) if a.startswith("t:")] == ["t:passport_taken", "t:consulate", "t:legal_stay"]
+
+
+@pytest.mark.parametrize("action", ["", "t:nope", "t:passport_taken; DROP TABLE", "x" * 70, "h:zz", "s:nothing",
+                                    "l:fr", "menu:extra", "m:", "💥", None])
+def test_forged_or_stale_buttons_are_explained(dialogue, action):
+    reply = dialogue.act(action, "tg")
+    assert reply.kind == "stale" and "menu" not in reply.text.lower() or reply.buttons
+
+
+def test_every_button_leads_somewhere(dialogue):
+    """Walk every screen reachable from the menu in every language: no button is dead."""
+    for lang in LANGUAGES:
+        seen: set[str] = set()
+        todo = actions(dialogue.menu(lang))
+        while todo:
+            action = todo.pop()
+            if action in seen or action == "check" or action.startswith("c:"):
+                continue
+            seen.add(action)
+            reply = dialogue.act(action, lang)
+            assert reply.kind != "stale", (lang, action)
+            assert len(action.encode()) <= 64
+            todo.extend(actions(reply))
+        assert {f"t:{t}" for t in dialogue.content.topics if t != "hotlines"} <= seen
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_language_button_switches_language(dialogue, lang):
+    reply = dialogue.act(f"l:{lang}", "tg")
+    assert reply.lang == lang and reply.kind == "language_set"
+
+
+def test_out_of_scope_is_polite_and_offers_the_menu(dialogue):
+    reply = dialogue.respond("какая погода завтра в москве", "ru")
+    assert reply.kind == "out_of_scope" and reply.lang == "ru"
+    assert any(a.startswith("s:") for a in actions(reply))
+
+
+def test_welcome_suggests_the_users_language_first(dialogue):
+    assert actions(dialogue.welcome("ru"))[0] == "l:ru"
+    assert actions(dialogue.welcome("en"))[0] == "l:en"
+
+
+def test_about_names_sources_and_privacy(dialogue):
+    text = dialogue.about("en").text
+    assert "Human Rights Centre" in text and "does not keep your messages" in text

@@ -1,0 +1,75 @@
+"""What the core makes of messages typed the way people really type."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.understanding import Understander
+
+
+@pytest.fixture(scope="module")
+def understander(content) -> Understander:
+    return Understander(content)
+
+
+@pytest.mark.parametrize("text, topic, lang", [
+    ("паспортамро гирифтанд", "passport_taken", "tg"),
+    ("pasportamro giriftand chi kor kunam", "passport_taken", "tg"),
+    ("забрали паспорт что делать", "passport_taken", "ru"),
+    ("zabrali pasport", "passport_taken", "ru"),
+    ("my boss took my passport", "passport_taken", "en"),
+    ("маошамро намедиханд", "unpaid_wages", "tg"),
+    ("не платят зарплату третий месяц", "unpaid_wages", "ru"),
+    ("they dont pay my salary", "unpaid_wages", "en"),
+    ("шартнома", "contract", "tg"),
+    ("патент чи тавр гирам", "legal_stay", "tg"),
+    ("как проверить агентство", "check_agency", "ru"),
+    ("меня депортировали из россии", "deportation", "ru"),
+    ("консулгарӣ куҷо аст", "consulate", "tg"),
+])
+def test_topics_in_each_language_and_style(understander, text, topic, lang):
+    u = understander.understand(text)
+    assert (u.kind, u.topic, u.lang) == ("topic", topic, lang)
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("помогите меня заперли и бьют", "ru"),
+    ("маро дар хона қулф карданд ёрӣ диҳед", "tg"),
+    ("maro mezanand hozir", "tg"),
+    ("they locked me in and will kill me", "en"),
+    ("SOS", None),
+])
+def test_danger_is_answered_first(understander, text, lang):
+    u = understander.understand(text)
+    assert u.kind == "emergency" and u.topic == "emergency"
+    if lang:
+        assert u.lang == lang
+
+
+@pytest.mark.parametrize("text", [
+    "my friend was beaten last year, where can he get help",
+    "друга избили в прошлом году, где ему получить помощь",
+    "ба консулгарӣ занг задам ҷавоб надоданд",
+])
+def test_past_stories_and_phone_calls_are_not_false_alarms(understander, text):
+    assert understander.understand(text).kind != "emergency"
+
+
+@pytest.mark.parametrize("text", ["курс доллара на сегодня", "what's the weather in Dubai tomorrow",
+                                  "футбол кай сар мешавад", "recipe for plov"])
+def test_out_of_scope_is_declined(understander, text):
+    assert understander.understand(text).kind == "out_of_scope"
+
+
+def test_greeting_is_not_a_topic(understander):
+    assert understander.understand("салом").kind == "intent"
+
+
+def test_chosen_language_is_kept_when_the_text_does_not_tell(understander):
+    assert understander.understand("ok", "ru").lang == "ru"
+    assert understander.understand("SOS", "tg").lang == "tg"
+
+
+def test_tajik_letters_mean_tajik_even_mixed_with_russian(understander):
+    assert understander.understand("работодатель паспортамро гирифт").lang == "tg"
+    assert understander.understand("ҳуҷҷат").lang == "tg"
