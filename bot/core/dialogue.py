@@ -86,10 +86,13 @@ class Dialogue:
 
     def welcome(self, suggested: str | None = None) -> Reply:
         """First contact: who we are, in all three languages, and the language choice (suggested one first)."""
-        text = "\n\n".join(gettext_for(lang)(
-            "Hello! I help people who plan to work abroad to stay safe: job offers, documents, wages, your rights "
-            "and where to get help.") for lang in LANGUAGES)
-        text += "\n\n" + " / ".join(gettext_for(lang)("Choose your language:") for lang in LANGUAGES)
+        greetings, prompts = [], []
+        for lang in LANGUAGES:
+            _ = gettext_for(lang)
+            greetings.append(_("Hello! I help people who plan to work abroad to stay safe: job offers, documents, "
+                               "wages, your rights and where to get help."))
+            prompts.append(_("Choose your language:"))
+        text = "\n\n".join(greetings) + "\n\n" + " / ".join(prompts)
         return Reply(text, suggested if suggested in LANGUAGES else "tg", "welcome",
                      buttons=self._language_buttons(suggested))
 
@@ -246,7 +249,8 @@ class Dialogue:
         return [[Button(LANGUAGE_NAMES[lg], f"l:{lg}") for lg in order]]
 
     def _back_button(self, lang: str) -> Button:
-        return Button("⬅️ " + gettext_for(lang)("Menu"), "menu")
+        _ = gettext_for(lang)
+        return Button("⬅️ " + _("Menu"), "menu")
 
     def _menu_buttons(self, lang: str) -> list[list[Button]]:
         _ = gettext_for(lang)

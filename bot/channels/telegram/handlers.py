@@ -192,7 +192,8 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     fallback = telegram_language(query.from_user.language_code if query.from_user else None)
     lang = d.dialogue.understander.language(query.query, fallback).lang if query.query.strip() else (fallback or "tg")
     username = context.bot.username
-    open_label = gettext_for(lang)("Open the bot")
+    _ = gettext_for(lang)
+    open_label = _("Open the bot")
     results = []
     for topic_id in d.dialogue.suggest(query.query, lang):
         topic = d.dialogue.content.topics[topic_id]
