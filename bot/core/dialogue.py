@@ -117,7 +117,8 @@ class Dialogue:
         _ = gettext_for(lang)
         topic = self.content.topics[topic_id]
         points = topic.details if more else topic.answer
-        parts = [f"{topic.title[lang]}" if not more else f"{topic.title[lang]} ({_('more')})"]
+        more_mark = _("more")
+        parts = [topic.title[lang] if not more else f"{topic.title[lang]} ({more_mark})"]
         if topic_id == EMERGENCY and not more:
             parts.append(self._emergency_numbers(lang))
         parts.append("\n".join(f"• {p.text[lang]}" for p in points))
@@ -299,5 +300,12 @@ class Dialogue:
         if line.note:
             text += f"\n{line.note[lang]}"
         text += "\n" + _("Source: {source} ({date}). Checked: {checked}.").format(
-            source=line.source, date=line.source_date, checked=line.checked.isoformat())
+            source=short_source(line.source), date=line.source_date, checked=line.checked.isoformat())
         return text
+
+
+def short_source(source: str) -> str:
+    """The publisher part of a source ("Asia-Plus (asiaplus.news)"), short enough for a phone; the full
+    reference with its address stays in hotlines.yaml, `python -m bot hotlines` and the outreach kit."""
+    head = source.split(",", 1)[0].strip()
+    return head if len(head) <= 80 else head[:79] + "…"
