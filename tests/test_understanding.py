@@ -73,3 +73,14 @@ def test_chosen_language_is_kept_when_the_text_does_not_tell(understander):
 def test_tajik_letters_mean_tajik_even_mixed_with_russian(understander):
     assert understander.understand("работодатель паспортамро гирифт").lang == "tg"
     assert understander.understand("ҳуҷҷат").lang == "tg"
+
+
+@pytest.mark.parametrize("text", ["документы", "деньги", "pul", "врач паспорт"])
+def test_vague_questions_get_closest_topics_not_a_wrong_answer(understander, text):
+    u = understander.understand(text)
+    assert u.kind == "unsure"
+    assert 2 <= len(u.candidates) <= 3
+
+
+def test_gibberish_is_out_of_scope(understander):
+    assert understander.understand("asdfgh qwerty zxcv").kind == "out_of_scope"

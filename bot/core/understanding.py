@@ -20,8 +20,8 @@ EMERGENCY = "emergency"
 
 # Thresholds, tuned on tests/data/eval_queries.jsonl with bench/accuracy.py.
 MIN_EVIDENCE = 0.30       # below this, nothing the bot knows was said
-CONFIDENT_EVIDENCE = 0.55  # a vote this strong is answered even with a close runner-up
-MIN_MARGIN = 0.12          # best vs runner-up (share of best) for a weaker vote
+CONFIDENT_EVIDENCE = 2.5   # a vote this strong is answered even with a close runner-up
+MIN_MARGIN = 0.05          # best vs runner-up (share of best): closer than this, ask "did you mean"
 DANGER_LEVEL = 1.0
 LANG_CONFIDENCE = 0.25     # below this the user's chosen language is kept
 
@@ -103,8 +103,13 @@ class Understander:
             result = result.without(EMERGENCY)
 
         best = result.best
-        if best is None or result.evidence < MIN_EVIDENCE:
+        topics = tuple(c.label for c in result.ranked if not c.label.startswith(NON_TOPIC_PREFIX))[:3]
+        if best is None or result.known_words == 0:
             return Understanding("out_of_scope", lang, score=result.evidence)
+        if result.evidence < MIN_EVIDENCE and not best.label.startswith(NON_TOPIC_PREFIX):
+            # Words from our field but too vague to pick ("документы", "pul"): offer the closest topics.
+            return Understanding("unsure", lang, score=best.score, candidates=topics) if topics else \
+                Understanding("out_of_scope", lang, score=result.evidence)
         if best.label.startswith(NON_TOPIC_PREFIX):
             intent = best.label[len(NON_TOPIC_PREFIX):]
             if intent == "out_of_scope":
@@ -112,7 +117,6 @@ class Understander:
             return Understanding("intent", lang, intent=intent, score=best.score)
         if result.evidence >= CONFIDENT_EVIDENCE or result.margin >= MIN_MARGIN:
             return Understanding("topic", lang, topic=best.label, score=best.score)
-        topics = tuple(c.label for c in result.ranked if not c.label.startswith(NON_TOPIC_PREFIX))[:3]
         return Understanding("unsure", lang, score=best.score, candidates=topics)
 
     @staticmethod
