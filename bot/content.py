@@ -114,6 +114,8 @@ class Content:
     sources: Mapping[str, Mapping[str, Any]]
     menu: Menu
     root: Path = field(default=PROJECT_ROOT / "content")
+    offer_check: Any = None  # bot.core.offer_check.OfferCheckContent: the job-offer check's questions
+
 
     def country(self, country_id: str) -> Country | None:
         return next((c for c in self.countries if c.id == country_id), None)
@@ -420,10 +422,18 @@ def load_content(root: Path | None = None) -> Content:
 
     menu = _load_menu(root / "menu.yaml", root, topics, problems)
 
+    from bot.core.offer_check import load_offer_check  # noqa: PLC0415 - it builds on this module's checkers
+
+    offer_check = None
+    try:
+        offer_check = load_offer_check(root)
+    except ContentError as exc:
+        problems.extend(exc.problems)
+
     if problems:
         raise ContentError(problems)
     return Content(topics=topics, countries=tuple(countries), intents=intents, sources=sources_data, menu=menu,
-                   root=root)
+                   root=root, offer_check=offer_check)
 
 
 def stale_lines(content: Content, max_age_days: int, today: dt.date | None = None) -> Iterable[tuple[Country, Line]]:

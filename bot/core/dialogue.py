@@ -11,6 +11,8 @@ import re
 
 from bot import LANGUAGES
 from bot.content import Content, Line, Topic
+from bot.core.offer_check import START_ACTION as CHECK_ACTION
+from bot.core.offer_check import OfferCheck
 from bot.core.reply import Button, Reply
 from bot.core.understanding import EMERGENCY, Understander, Understanding
 from bot.i18n import gettext_for
@@ -29,9 +31,13 @@ def flag(country_id: str) -> str:
 class Dialogue:
     """Stateless: everything it needs to answer comes in with the call (text or action, and the language)."""
 
+    #: Topics whose cards also offer the job-offer check: people asking about them often hold an offer now.
+    OFFER_TOPICS = ("red_flags", "check_agency", "contract", "sexual_exploitation", "debt_bondage")
+
     def __init__(self, content: Content):
         self.content = content
         self.understander = Understander(content)
+        self.offer = OfferCheck(content.offer_check) if content.offer_check is not None else None
 
     # -- entry points -------------------------------------------------------------------------------------------
 
@@ -63,6 +69,8 @@ class Dialogue:
         lang = lang if lang in LANGUAGES else "tg"
         if not isinstance(action, str) or not _ACTION_RE.match(action):
             return self.stale(lang)
+        if self.offer is not None and self.offer.handles(action):
+            return self.offer.act(action, lang, self.content.topics) or self.stale(lang)
         verb, _, arg = action.partition(":")
         if verb == "menu" and not arg:
             return self.menu(lang)
@@ -257,6 +265,8 @@ class Dialogue:
         _ = gettext_for(lang)
         rows = [[Button(("🚨 " if t == EMERGENCY else "☎️ ") + self.content.topics[t].title[lang],
                         "h" if t == "hotlines" else f"t:{t}")] for t in self.content.menu.main]
+        if self.offer is not None:
+            rows.append([Button("🔎 " + self.offer.title(lang), CHECK_ACTION)])
         rows.extend([Button(s.title[lang], f"s:{s.id}")] for s in self.content.menu.sections)
         rows.append([Button("🌐 " + _("Language"), "lang")])
         return rows
@@ -264,6 +274,8 @@ class Dialogue:
     def _card_buttons(self, topic: Topic, lang: str, more: bool) -> list[list[Button]]:
         _ = gettext_for(lang)
         rows: list[list[Button]] = []
+        if self.offer is not None and topic.id in self.OFFER_TOPICS and not more:
+            rows.append([Button("🔎 " + self.offer.title(lang), CHECK_ACTION)])
         if topic.details and not more:
             rows.append([Button(_("More") + " ➕", f"m:{topic.id}")])
         related = [r for r in topic.related if r != "hotlines"]

@@ -48,6 +48,9 @@ def _phrase_table(content: Content) -> dict[str, list[str]]:
         table[topic.id] = phrases
     for intent in content.intents.values():
         table[NON_TOPIC_PREFIX + intent.id] = [p for lang in LANGUAGES for p in intent.match[lang]]
+    if content.offer_check is not None:
+        # "Is this job offer real?" is a red-flags question; its card then offers the job-offer check.
+        table["red_flags"].extend(p for lang in LANGUAGES for p in content.offer_check.match[lang])
     return table
 
 
