@@ -296,14 +296,14 @@ class Dialogue:
         return line
 
     def _emergency_numbers(self, lang: str) -> str:
+        """Emergency, police and ambulance numbers of every country, on one line each (a screen, not a list)."""
         _ = gettext_for(lang)
         lines = [_("Call the emergency number of the country you are in:")]
         for country in self.content.countries:
-            nums = [ln.number for ln in country.lines if ln.kind == "emergency"]
-            if not nums:
-                nums = [ln.number for ln in country.lines if ln.kind == "police"]
+            nums = [ln.number for ln in country.emergency_lines()]
             if nums:
-                lines.append(f"{flag(country.id)} {country.name[lang]}: {', '.join(nums)}")
+                lines.append(f"{flag(country.id)} {country.name[lang]}: {', '.join(dict.fromkeys(nums))}")
+        lines.append(_("Where each number comes from, and when it was checked: the Hotlines button."))
         return "\n".join(lines)
 
     def _line_text(self, line: Line, lang: str) -> str:
