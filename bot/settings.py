@@ -1,7 +1,7 @@
 """Settings from the environment, checked once at start-up with messages an operator can act on.
 
-The bot token is a secret: it is validated by shape only, never printed, and :class:`TokenRedactor` scrubs it from
-every log record (httpx logs request URLs, and Telegram URLs contain the token).
+The bot token is a secret: it is validated by shape only, never printed, and :class:`TokenRedactingFormatter`
+scrubs it from every log line (httpx logs request URLs, and Telegram URLs contain the token).
 """
 
 from __future__ import annotations
@@ -127,27 +127,26 @@ def bot_username_from_env(env: Mapping[str, str] | None = None) -> str | None:
     return env.get("BOT_USERNAME", "").strip().lstrip("@") or None
 
 
-class TokenRedactor(logging.Filter):
-    """Replaces the token in every log message and argument, whichever library logs it."""
+class TokenRedactingFormatter(logging.Formatter):
+    """Formats as usual, then removes the token from the whole text, tracebacks included (an httpx error
+    message carries the request URL, and Bot API URLs contain the token)."""
 
-    def __init__(self, token: str):
-        super().__init__()
+    def __init__(self, token: str, fmt: str | None = None):
+        super().__init__(fmt)
         self.token = token
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.token:
-            msg = record.getMessage()
-            if self.token in msg:
-                record.msg = msg.replace(self.token, "<BOT_TOKEN>")
-                record.args = None
-        return True
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        return text.replace(self.token, "<BOT_TOKEN>") if self.token else text
+
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def setup_logging(level: str, token: str | None = None) -> None:
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level)
+    logging.basicConfig(format=LOG_FORMAT, level=level)
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     if token:
-        redactor = TokenRedactor(token)
         for handler in logging.getLogger().handlers:
-            handler.addFilter(redactor)
+            handler.setFormatter(TokenRedactingFormatter(token, LOG_FORMAT))

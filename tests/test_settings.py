@@ -1,0 +1,52 @@
+"""Settings are checked with messages an operator can act on, and the token never reaches a log line."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+import pytest
+
+from bot.settings import SettingsError, TokenRedactingFormatter, load_settings
+
+TOKEN = "123456789:AAHsecretSECRETsecretSECRETsecret12"
+
+
+def test_defaults_and_parsing():
+    s = load_settings({"BOT_TOKEN": TOKEN, "ADMIN_IDS": "1, 22 ,333", "LOG_LEVEL": "debug"})
+    assert s.admin_ids == {1, 22, 333} and s.log_level == "DEBUG"
+    assert s.base_url == "https://api.telegram.org/bot" and s.webhook_url is None
+    assert TOKEN not in repr(s)
+
+
+@pytest.mark.parametrize("env, words", [
+    ({}, "BOT_TOKEN is not set"),
+    ({"BOT_TOKEN": "hello"}, "does not look like"),
+    ({"BOT_TOKEN": TOKEN, "ADMIN_IDS": "me"}, "ADMIN_IDS"),
+    ({"BOT_TOKEN": TOKEN, "WEBHOOK_URL": "https://example.org/hook"}, "WEBHOOK_SECRET is required"),
+    ({"BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": "ftp://x"}, "TELEGRAM_BASE_URL"),
+    ({"BOT_TOKEN": TOKEN, "PORT": "eighty"}, "PORT"),
+])
+def test_bad_settings_are_explained(env, words):
+    with pytest.raises(SettingsError) as err:
+        load_settings(env)
+    assert words in str(err.value)
+    assert TOKEN not in str(err.value)
+
+
+def test_token_is_scrubbed_from_messages_and_tracebacks():
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(TokenRedactingFormatter(TOKEN, "%(message)s"))
+    log = logging.getLogger("test.redact")
+    log.addHandler(handler)
+    try:
+        log.warning("POST https://api.telegram.org/bot%s/sendMessage", TOKEN)
+        try:
+            raise ConnectionError(f"cannot reach https://api.telegram.org/bot{TOKEN}/getUpdates")
+        except ConnectionError:
+            log.exception("network")
+    finally:
+        log.removeHandler(handler)
+    out = stream.getvalue()
+    assert TOKEN not in out and out.count("<BOT_TOKEN>") >= 2
