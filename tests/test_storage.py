@@ -1,0 +1,68 @@
+"""The store keeps only what it must, survives restarts and concurrent writers, and forgets on request."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import threading
+
+from bot.stats import format_stats
+from bot.storage import Store
+
+
+def test_language_is_kept_under_a_salted_hash(tmp_path):
+    store = Store(tmp_path)
+    store.set_lang(987654321, "tg")
+    assert store.get_lang(987654321) == "tg"
+    store.close()
+    raw = (tmp_path / "saferoad.sqlite3").read_bytes() + (tmp_path / "saferoad.sqlite3-wal").read_bytes() \
+        if (tmp_path / "saferoad.sqlite3-wal").exists() else (tmp_path / "saferoad.sqlite3").read_bytes()
+    assert b"987654321" not in raw
+    db = sqlite3.connect(tmp_path / "saferoad.sqlite3")
+    assert [r[0] for r in db.execute("SELECT user_key FROM users")] != ["987654321"]
+    db.close()
+
+
+def test_survives_restart_and_forgets(tmp_path):
+    Store(tmp_path).set_lang(5, "ru")
+    again = Store(tmp_path)
+    assert again.get_lang(5) == "ru"
+    assert again.forget(5) is True
+    assert again.get_lang(5) is None
+    assert again.forget(5) is False
+
+
+def test_different_salt_different_keys(tmp_path):
+    a, b = Store(tmp_path / "a"), Store(tmp_path / "b")
+    assert a.user_key(1) != b.user_key(1)
+    assert (tmp_path / "a" / "salt.key").stat().st_mode & 0o077 == 0
+
+
+def test_concurrent_writers_do_not_lose_counts(tmp_path):
+    store = Store(tmp_path)
+
+    def work(n: int) -> None:
+        for i in range(200):
+            store.count("topic", "passport_taken", "tg")
+            store.set_lang(n * 1000 + i, "ru")
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    rows = store.totals(7)
+    assert rows[0].n == 1600
+    assert store.get_lang(7199) == "ru"
+
+
+def test_stats_cover_7_and_30_days(tmp_path):
+    store = Store(tmp_path)
+    today = dt.date(2026, 11, 24)
+    store.count("topic", "unpaid_wages", "ru", day=today)
+    store.count("topic", "unpaid_wages", "tg", day=today - dt.timedelta(days=20))
+    store.count("unanswered", "out_of_scope", "en", day=today)
+    text = format_stats(store, today=today)
+    week, month = text.split("\n\n")
+    assert "unpaid_wages: 1 (ru 1)" in week and "unanswered: 1" in week
+    assert "unpaid_wages: 2 (ru 1, tg 1)" in month
