@@ -25,6 +25,9 @@ STEM_LEN = 5
 NON_TOPIC_PREFIX = "_"
 
 
+#: rapidfuzz ratio a misspelt word needs to count as a known word (short words must be closer).
+FUZZY_CUTOFF_SHORT = 82
+FUZZY_CUTOFF_LONG = 78
 #: How much a known word pair ("zabrali pasport") counts next to a single word.
 PAIR_WEIGHT = 0.5
 
@@ -111,6 +114,7 @@ class Matcher:
         self._weights = self._build_weights(doc_counts)
         self._vocab = sorted(k for k in self._weights if k[0] not in "~^")
         self._stems = {k for k in self._weights if k.startswith("~")}
+        self._near_length = self._length_buckets(self._vocab)
         self._cache: _LRU = _LRU(50_000)
 
     @staticmethod
@@ -135,6 +139,15 @@ class Matcher:
             weights[feat] = {label: p * specificity * support for label, p in probs.items()}
         return weights
 
+    @staticmethod
+    def _length_buckets(vocab: list[str]) -> dict[int, list[str]]:
+        """For each word length, the vocabulary words long or short enough to reach the fuzzy cutoff at all
+        (ratio = 2*common/(len_a+len_b), so lengths must be within a factor of ~0.64): a misspelt word is then
+        compared with a fifth of the vocabulary instead of all of it, and the answer is the same."""
+        lowest = FUZZY_CUTOFF_LONG / (200 - FUZZY_CUTOFF_LONG)
+        longest = max((len(w) for w in vocab), default=0)
+        return {n: [w for w in vocab if lowest * n <= len(w) <= n / lowest] for n in range(4, longest + 8)}
+
     def _resolve(self, tok: str) -> tuple[list[tuple[str, float]], str]:
         """Known features for one word, each with how sure the resolution is (1.0 exact), and the stem it stands
         for in word pairs (the corrected word's stem when rapidfuzz fixed a typo)."""
@@ -149,8 +162,9 @@ class Matcher:
         if len(tok) > STEM_LEN and st in self._stems:
             feats.append((st, 0.8 if feats else 0.9))
         if not feats and len(tok) >= 4 and not tok.isdigit():
-            cutoff = 82 if len(tok) < 7 else 78
-            hit = process.extractOne(tok, self._vocab, scorer=fuzz.ratio, score_cutoff=cutoff)
+            cutoff = FUZZY_CUTOFF_SHORT if len(tok) < 7 else FUZZY_CUTOFF_LONG
+            candidates = self._near_length.get(len(tok), self._vocab)
+            hit = process.extractOne(tok, candidates, scorer=fuzz.ratio, score_cutoff=cutoff)
             if hit is not None:
                 canon = stem(hit[0])
                 feats.append((hit[0], (hit[1] / 100.0) ** 2))
