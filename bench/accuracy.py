@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.content import load_content  # noqa: E402
 from bot.core.understanding import Understander  # noqa: E402
-from bot.evaluation import evaluate, format_report, load_queries  # noqa: E402
+from bot.evaluation import EVAL_SET, HOLDOUT_SET, evaluate, format_report, load_queries  # noqa: E402
 
 
 def speed(understander: Understander, texts: list[str], rounds: int = 5) -> None:
@@ -59,13 +59,20 @@ def main() -> int:
     t0 = time.perf_counter()
     understander = Understander(load_content())
     print(f"Start-up (load + build index): {(time.perf_counter() - t0) * 1000:.0f} ms")
-    queries = load_queries()
-    report = evaluate(understander, queries)
-    print(format_report(report))
-    if args.errors:
-        print("\nMisses (expected -> got, lang expected -> got):")
-        for q, topic, lang in report.errors:
-            print(f"  {q.get('topic')!s:>20} -> {topic!s:<20} {q['lang']}->{lang} [{q.get('style')}] {q['text'][:110]}")
+    queries = []
+    for path in (EVAL_SET, HOLDOUT_SET):
+        if not path.exists():
+            continue
+        batch = load_queries(path)
+        queries.extend(batch)
+        report = evaluate(understander, batch, name=path.name)
+        print(format_report(report) + "\n")
+        if args.errors:
+            print("Misses (expected -> got, lang expected -> got):")
+            for q, topic, lang in report.errors:
+                print(f"  {q.get('topic')!s:>20} -> {topic!s:<20} {q['lang']}->{lang} [{q.get('style')}] "
+                      f"{q['text'][:110]}")
+            print()
     speed(understander, [q["text"] for q in queries])
     return 0
 

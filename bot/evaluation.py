@@ -16,6 +16,9 @@ from bot import PROJECT_ROOT
 from bot.core.understanding import Understander
 
 EVAL_SET = PROJECT_ROOT / "tests" / "data" / "eval_queries.jsonl"
+#: Written later by a different author who never saw the content phrases or the first set; content writers tuned
+#: phrases while looking at the first set's misses, so this one is the fairer estimate of unseen queries.
+HOLDOUT_SET = PROJECT_ROOT / "tests" / "data" / "holdout_queries.jsonl"
 
 
 def load_queries(path: Path = EVAL_SET) -> list[dict]:
@@ -39,6 +42,7 @@ class Tally:
 
 @dataclass
 class Report:
+    name: str = "the evaluation set"
     topic: Tally = field(default_factory=Tally)
     oos: Tally = field(default_factory=Tally)
     lang: Tally = field(default_factory=Tally)
@@ -56,8 +60,8 @@ def predicted_topic(understander: Understander, text: str) -> tuple[str | None, 
     return (u.topic if u.kind in ("topic", "emergency") else None), u.lang
 
 
-def evaluate(understander: Understander, queries: Iterable[dict]) -> Report:
-    report = Report()
+def evaluate(understander: Understander, queries: Iterable[dict], name: str = "the evaluation set") -> Report:
+    report = Report(name=name)
     for q in queries:
         topic, lang = predicted_topic(understander, q["text"])
         expected = q.get("topic")
@@ -84,7 +88,7 @@ def format_report(report: Report) -> str:
     def line(name: str, t: Tally) -> str:
         return f"  {name:<22} {t.rate:6.3f}  ({t.right}/{t.total})"
 
-    out = ["Accuracy on the evaluation set"]
+    out = [f"Accuracy on {report.name}"]
     out.append(line("topic top-1 (in scope)", report.topic))
     out.append(line("out-of-scope rejected", report.oos))
     out.append(line("reply language", report.lang))

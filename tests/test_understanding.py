@@ -38,6 +38,9 @@ def test_topics_in_each_language_and_style(understander, text, topic, lang):
     ("maro mezanand hozir", "tg"),
     ("they locked me in and will kill me", "en"),
     ("SOS", None),
+    ("Человек сейчас угрожает моей подруге ножом", "ru"),
+    ("духтарамро дуздиданд телефон намегирад зуд ёрӣ диҳед", "tg"),
+    ("my sister is locked in a hotel and they won't let her go", "en"),
 ])
 def test_danger_is_answered_first(understander, text, lang):
     u = understander.understand(text)
@@ -50,6 +53,8 @@ def test_danger_is_answered_first(understander, text, lang):
     "my friend was beaten last year, where can he get help",
     "друга избили в прошлом году, где ему получить помощь",
     "ба консулгарӣ занг задам ҷавоб надоданд",
+    "my friend got kidnapped after a fake job offer in 2022, how can i spot such offers",
+    "I fly to Riyadh in three weeks, what should I do before leaving? please help",
 ])
 def test_past_stories_and_phone_calls_are_not_false_alarms(understander, text):
     assert understander.understand(text).kind != "emergency"

@@ -9,6 +9,7 @@ spellings, and for Russian.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,7 +19,7 @@ from bot.core.normalize import skeleton, tokens
 # Strong cues alone make an emergency; weak ones need a second cue or a "now" word.
 _STRONG = """
 убь убив убит убет убют убьют убей убило бьют избил избив избиваю бьет бьёт изнасил насилу похит похищ запер заперт
-заперли закрыли спасит sos сос нож пистолет ружь стреля душат задуш утащ
+заперли закрыли спасит sos сос нож= ножом ножи пистолет ружь стреля душат задуш утащ
 кушанд мекушанд мекушад кушад кушт куштан куштанд мезананд мезанад заданд латукӯб латукуб
 рабуд таҷовуз тачовуз наҷот начот
 kill killing beat beating beaten kidnap kidnapped abduct rape raped locked trapped gun knife stab hostage
@@ -27,24 +28,38 @@ rescue
 _WEAK = """
 угрож угрожа грозят держат выпуска выпускают отпуска страшно боюсь опасно бьют бежать сбежать помощь срочно
 таҳдид тахдид метарсам тарсам хатар ҳабс хабс бастанд баста намемонанд намегузоранд қулф кулф гурехт гурезам
-ёрӣ ёри yordam kumak кумак madad мадад помогите помогит халос дуздиданд зад=
+ёрӣ ёри yordam kumak кумак madad мадад помогите помогит халос дуздиданд дуздидан зад= намегузор
+увезли увезти везут неизвестн преслед гонятся следит таъқиб такиб пайи
+зӯр= зур= насильно силой
+follow following chasing stalking
 threat threaten threatened scared afraid danger escape hit= hurt help= urgent= emergency held= hold= lock=
 """
 _NOW = """
-сейчас щас прямо срочно немедленно сегодня ҳозир хозир алҳол алхол имрӯз имруз now right today tonight
-please пожалуйста лутфан lutfan iltimos
+сейчас щас прямо срочно немедленно сегодня быстрее ҳозир хозир ҳоло холо алҳол алхол имрӯз имруз зуд тез
+now right today tonight quickly hurry asap please пожалуйста лутфан lutfan iltimos
 """
 _PAST = """
-год году года лет раньше прошлом прошлого назад когда-то
-сол соли солҳо гузашта пеш буд буданд будам будем
-year years ago
+год году года раньше прошлом прошлого когда-то
+сол соли солҳо гузашта буд буданд будам будем
+year years
 """
 # The person is out of danger now: the story is about getting help afterwards, not an emergency.
 _SAFE = """
-безопасности сбежал сбежала сбежали вернулся вернулась вернулись баргашт баргаштам баргашта гурехтам
+безопасности сбежал сбежала сбежали удалось вернулся вернулась вернулись баргашт баргаштам баргашта гурехтам
 safe safely escaped returned
 """
+# Plans and hearsay: the person is preparing or asking in general ("before leaving", "I read that...").
+_GENERAL = """
+отъезд отъездом поездк собираюсь планирую читала читал слышала слышал
+рафтан= меравам мерафтам шунидам
+flight planning leaving heard read= whether
+"""
 _HELP_PHRASES = ("help me", "madad kuned")
+
+
+# "занг задан" is to phone someone and "даст задан" to touch: not a beating (touching is sexual_exploitation).
+_NOT_VIOLENT_BEFORE = frozenset({"zang", "dast"})
+_YEAR = re.compile(r"^(19|20)\d\d$")
 
 
 def _stems(words: str) -> tuple[str, ...]:
@@ -59,6 +74,7 @@ _WEAK_STEMS = _stems(_WEAK)
 _NOW_STEMS = _stems(_NOW)
 _PAST_STEMS = _stems(_PAST)
 _SAFE_STEMS = _stems(_SAFE)
+_GENERAL_STEMS = _stems(_GENERAL)
 
 
 def _has_cue(tok: str, stems: tuple[str, ...]) -> bool:
@@ -66,10 +82,10 @@ def _has_cue(tok: str, stems: tuple[str, ...]) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def _classify(tok: str) -> tuple[bool, bool, bool, bool, bool]:
-    """(strong, weak, now, past, safe) for one word; cached because people reuse the same few hundred words."""
+def _classify(tok: str) -> tuple[bool, ...]:
+    """(strong, weak, now, past, safe, general) for one word; cached: people reuse the same few hundred words."""
     return (_has_cue(tok, _STRONG_STEMS), _has_cue(tok, _WEAK_STEMS), _has_cue(tok, _NOW_STEMS),
-            _has_cue(tok, _PAST_STEMS), _has_cue(tok, _SAFE_STEMS))
+            _has_cue(tok, _PAST_STEMS), _has_cue(tok, _SAFE_STEMS), _has_cue(tok, _GENERAL_STEMS))
 
 
 @dataclass(frozen=True)
@@ -79,26 +95,31 @@ class DangerSignal:
     now: int
     past: int
     safe: int = 0
+    general: int = 0
 
     @property
     def level(self) -> float:
         """0 = no sign of danger; >= 1 = treat as an emergency."""
         score = self.strong * 1.0 + self.weak * 0.4 + (0.3 if self.now and (self.strong or self.weak) else 0.0)
-        score -= 0.6 * min(self.past, 2) + 1.0 * min(self.safe, 1)
+        score -= 0.6 * min(self.past, 2) + 1.0 * min(self.safe, 1) + 0.6 * min(self.general, 1)
         return max(0.0, score)
 
     @property
     def calm(self) -> bool:
-        """The message tells of the past or of being safe now, so danger words in it are not a live emergency."""
-        return bool(self.past or self.safe)
+        """The message tells of the past, of being safe now, or of plans and hearsay: danger words in it are not a
+        live emergency."""
+        return bool(self.past or self.safe or self.general)
 
 
 def danger_signal(text: str, toks: list[str] | None = None) -> DangerSignal:
     """Danger cues in a message; pass ``toks`` when the caller already folded the text."""
     toks = tokens(text) if toks is None else toks
-    counts = [0, 0, 0, 0, 0]
+    counts = [0, 0, 0, 0, 0, 0]
     for prev, tok in zip(["", *toks], toks):
-        if prev == "zang":  # "занг задан" is to phone someone, not to hit
+        if prev in _NOT_VIOLENT_BEFORE:
+            continue
+        if _YEAR.match(tok):  # "in 2022": a story from the past
+            counts[3] += 1
             continue
         for i, hit in enumerate(_classify(tok)):
             counts[i] += hit

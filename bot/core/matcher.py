@@ -66,6 +66,12 @@ class MatchResult:
     def best(self) -> Candidate | None:
         return self.ranked[0] if self.ranked else None
 
+    def share(self, label: str) -> float:
+        """The label's score as a share of the best one (0 when it is not among the ranked)."""
+        top = self.ranked[0].score if self.ranked else 0.0
+        score = next((c.score for c in self.ranked if c.label == label), 0.0)
+        return score / top if top > 0 else 0.0
+
     def without(self, label: str) -> MatchResult:
         ranked = tuple(c for c in self.ranked if c.label != label)
         return MatchResult(ranked, ranked[0].score if ranked else 0.0, self.known_words, self.words)

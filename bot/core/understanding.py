@@ -22,7 +22,9 @@ EMERGENCY = "emergency"
 MIN_EVIDENCE = 0.30       # below this, nothing the bot knows was said
 CONFIDENT_EVIDENCE = 2.5   # a vote this strong is answered even with a close runner-up
 MIN_MARGIN = 0.05          # best vs runner-up (share of best): closer than this, ask "did you mean"
-DANGER_LEVEL = 1.0
+DANGER_LEVEL = 1.0         # danger cues this strong make an emergency on their own
+SOME_DANGER = 0.6          # weaker cues ("won't let me", "now") make one when the topic vote also leans to it:
+EMERGENCY_SHARE = 0.5      # the emergency topic scores at least this share of the best topic
 LANG_CONFIDENCE = 0.25     # below this the user's chosen language is kept
 
 
@@ -99,7 +101,8 @@ class Understander:
 
         result = self.matcher.match(text, toks=toks)
         danger = danger_signal(text, toks)
-        if danger.level >= DANGER_LEVEL or (self._emergency_vote(result) and not danger.calm):
+        leaning = danger.level >= SOME_DANGER and result.share(EMERGENCY) >= EMERGENCY_SHARE
+        if danger.level >= DANGER_LEVEL or ((self._emergency_vote(result) or leaning) and not danger.calm):
             return Understanding("emergency", lang, topic=EMERGENCY, score=max(danger.level, result.evidence))
         if result.best is not None and result.best.label == EMERGENCY:
             # Danger words in a story about the past: answer with the best non-emergency topic.
