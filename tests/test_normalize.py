@@ -34,3 +34,13 @@ def test_huge_input_is_capped():
 @pytest.mark.parametrize("text", ["", "   ", "😀😀😀", "\x00\x01\x02", "!!!???"])
 def test_no_words(text):
     assert tokens(text) == []
+
+
+def test_a_childs_age_is_one_word_whatever_the_number():
+    from bot.core.normalize import MINOR_AGE
+
+    assert MINOR_AGE in tokens("моей 15-летней племяннице")
+    assert MINOR_AGE in tokens("писари 14 сола")
+    assert MINOR_AGE in tokens("my 16 years old daughter")
+    assert MINOR_AGE not in tokens("кор 12 соат дар як рӯз")
+    assert MINOR_AGE not in tokens("мне 25 лет")

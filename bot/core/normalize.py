@@ -87,13 +87,25 @@ def raw_tokens(text: str) -> list[str]:
     return _TOKEN_RE.findall(text)[:MAX_TOKENS]
 
 
+#: Stands for "a child's age was mentioned" ("15-летняя", "16 сола", "14 years old"), whatever the number.
+MINOR_AGE = "xminoragex"
+_AGE_WORDS = ("let", "sol", "iear", "god")
+
+
 def tokens(text: str) -> list[str]:
-    """The skeleton words of a message, in order, ready for matching."""
+    """The skeleton words of a message, in order, ready for matching.
+
+    An age under 18 followed by an age word adds :data:`MINOR_AGE`, so "my 15-year-old niece" and "духтари 16
+    сола" share a word with every other child's age instead of each number standing alone.
+    """
     result = []
     for raw in raw_tokens(text):
         sk = skeleton(raw)
-        if sk:
-            result.append(sk)
+        if not sk:
+            continue
+        if result and result[-1].isdigit() and 0 < int(result[-1]) < 18 and sk.startswith(_AGE_WORDS):
+            result.append(MINOR_AGE)
+        result.append(sk)
     return result
 
 
