@@ -80,9 +80,11 @@ def build_application(settings: Settings, dialogue: Dialogue, store: Store) -> A
     application.add_handler(CommandHandler("check", handlers.check))
     application.add_handler(CommandHandler("forget", handlers.forget))
     application.add_handler(CommandHandler("stats", handlers.stats))
-    application.add_handler(MessageHandler(filters.COMMAND, handlers.unknown_command))
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.text_message))
-    application.add_handler(MessageHandler(NON_TEXT, handlers.non_text))
+    # New messages only: an edited message is not a new question and must not get a second answer.
+    new = filters.UpdateType.MESSAGE
+    application.add_handler(MessageHandler(new & filters.COMMAND, handlers.unknown_command))
+    application.add_handler(MessageHandler(new & filters.TEXT & ~filters.COMMAND, handlers.text_message))
+    application.add_handler(MessageHandler(new & NON_TEXT, handlers.non_text))
     application.add_handler(CallbackQueryHandler(handlers.button))
     application.add_handler(InlineQueryHandler(handlers.inline_query))
     application.add_error_handler(handlers.on_error)
