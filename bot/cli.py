@@ -196,7 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("kit", help="build the printable outreach kit")
     p.add_argument("--bot-username")
-    p.add_argument("--out", default="kit")
+    p.add_argument("--out", default="kit-out")
     p.add_argument("--no-pdf", action="store_true", help="skip the PDFs (no Chromium needed)")
     p.set_defaults(func=cmd_kit)
     return parser
