@@ -57,8 +57,10 @@ async def _post_shutdown(application: Application) -> None:
     application.bot_data["deps"].store.close()
 
 
-def build_application(settings: Settings, dialogue: Dialogue, store: Store) -> Application:
-    application = (
+def application_builder(settings: Settings) -> ApplicationBuilder:
+    """The Telegram stack (Bot API address, retrying requests, rate limiter), shared with the benchmark's echo
+    bot so that the two are measured on exactly the same framework settings."""
+    return (
         ApplicationBuilder()
         .token(settings.token)
         .base_url(settings.base_url)
@@ -66,10 +68,11 @@ def build_application(settings: Settings, dialogue: Dialogue, store: Store) -> A
         .request(RetryingRequest(connection_pool_size=16))
         .get_updates_request(RetryingRequest(connection_pool_size=2))
         .rate_limiter(AIORateLimiter(overall_max_rate=settings.rate_overall, max_retries=5))
-        .post_init(_post_init)
-        .post_shutdown(_post_shutdown)
-        .build()
     )
+
+
+def build_application(settings: Settings, dialogue: Dialogue, store: Store) -> Application:
+    application = application_builder(settings).post_init(_post_init).post_shutdown(_post_shutdown).build()
     application.bot_data["deps"] = handlers.Deps(dialogue=dialogue, store=store, settings=settings)
 
     application.add_handler(CommandHandler("start", handlers.start))
