@@ -80,7 +80,7 @@ def test_tajik_letters_mean_tajik_even_mixed_with_russian(understander):
     assert understander.understand("ҳуҷҷат").lang == "tg"
 
 
-@pytest.mark.parametrize("text", ["документы", "деньги", "pul", "врач паспорт"])
+@pytest.mark.parametrize("text", ["документы", "деньги", "pul"])
 def test_vague_questions_get_closest_topics_not_a_wrong_answer(understander, text):
     u = understander.understand(text)
     assert u.kind == "unsure"

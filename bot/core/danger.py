@@ -59,7 +59,7 @@ _HELP_PHRASES = ("help me", "madad kuned")
 
 # "занг задан" is to phone someone and "даст задан" to touch: not a beating (touching is sexual_exploitation).
 _NOT_VIOLENT_BEFORE = frozenset({"zang", "dast"})
-_YEAR = re.compile(r"^(19|20)\d\d$")
+_YEAR = re.compile(r"^(19|20)[0-9][0-9]$")
 
 
 def _stems(words: str) -> tuple[str, ...]:

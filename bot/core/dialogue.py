@@ -57,10 +57,9 @@ class Dialogue:
             return self.unsure(u.lang, u.candidates)
         if u.kind == "intent" and u.intent in ("greeting", "thanks"):
             return self.greeting(u.lang, thanks=u.intent == "thanks")
-        if u.kind == "intent" and u.intent == "menu":
-            return self.menu(u.lang)
         if u.kind == "empty":
-            return self._plain(u.lang, "empty", gettext_for(u.lang)(
+            _ = gettext_for(u.lang)
+            return self._plain(u.lang, "empty", _(
                 "I can read text only. Please write your question in words, or choose a topic."))
         return self.out_of_scope(u.lang)
 

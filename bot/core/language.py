@@ -9,6 +9,7 @@ everyday words, with the Tajik letters ғ ӣ қ ӯ ҳ ҷ as strong evidence when
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from bot import LANGUAGES
 from bot.core.normalize import MAX_CHARS, tokens
 
 _TAJIK_LETTERS = set("ғӣқӯҳҷҒӢҚӮҲҶ")
+_CYRILLIC_ONLY = re.compile(r"^[^A-Za-z]*$")
+_HAS_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 
 # Everyday words that tell the languages apart, beyond those in the topic phrases (function words, pronouns,
 # verb forms). Written as people type them; they are folded like any other text.
@@ -103,6 +106,8 @@ class LanguageDetector:
             # ғ ӣ қ ӯ ҳ ҷ exist in no Russian or English word: whatever else is mixed in, the writer is Tajik.
             return Guess("tg", 1.0, True)
         scores = self._log_likelihoods(feats)
+        if _CYRILLIC_ONLY.match(head) and _HAS_CYRILLIC.search(head):
+            scores.pop("en")  # Cyrillic letters and no Latin ones: Russian or Tajik, whatever the words
         n_words = max(1, sum(1 for f in feats if f.startswith("w:")))
         ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
         best, second = ranked[0], ranked[1]

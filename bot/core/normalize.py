@@ -103,7 +103,8 @@ def tokens(text: str) -> list[str]:
         sk = skeleton(raw)
         if not sk:
             continue
-        if result and result[-1].isdigit() and 0 < int(result[-1]) < 18 and sk.startswith(_AGE_WORDS):
+        previous = result[-1] if result else ""
+        if previous.isascii() and previous.isdecimal() and 0 < int(previous) < 18 and sk.startswith(_AGE_WORDS):
             result.append(MINOR_AGE)
         result.append(sk)
     return result

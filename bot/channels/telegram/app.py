@@ -6,6 +6,7 @@ import logging
 import sys
 
 from telegram import BotCommand, Update
+from telegram.error import InvalidToken
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -109,6 +110,17 @@ def run_from_env() -> int:
     dialogue = _load_dialogue()
     store = Store(settings.data_dir)
     application = build_application(settings, dialogue, store)
+    try:
+        _run(application, settings)
+    except InvalidToken:
+        # PTB's message quotes the token; say what happened without it.
+        print("Cannot start the Telegram bot: Telegram rejected BOT_TOKEN (revoked or mistyped?). "
+              "Check it with @BotFather.", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _run(application: Application, settings: Settings) -> None:
     if settings.webhook_url:
         log.info("Starting in webhook mode on %s:%d", settings.listen, settings.port)
         application.run_webhook(
@@ -122,4 +134,3 @@ def run_from_env() -> int:
     else:
         log.info("Starting with long polling")
         application.run_polling(allowed_updates=Update.ALL_TYPES)
-    return 0

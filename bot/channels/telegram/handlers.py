@@ -168,7 +168,10 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         d.store.set_lang(query.from_user.id, data[2:])
     reply = d.dialogue.act(data, user_lang(update, context))
     record(context, reply)
-    await query.answer()
+    try:
+        await query.answer()
+    except BadRequest as exc:  # "query is too old" after a restart: the answer below still matters
+        log.debug("Could not answer a callback query: %s", exc.message)
     message = query.message
     if message is None or not message.is_accessible:
         await context.bot.send_message(query.from_user.id, render.text(reply), reply_markup=render.keyboard(reply),
@@ -206,7 +209,8 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             reply_markup=InlineKeyboardMarkup(
                 [[InlineKeyboardButton(open_label, url=link(username, topic_id, lang))]]),
         ))
-    await query.answer(results, cache_time=300, is_personal=False)
+    # Personal: results follow each user's Telegram language, so one user's cached answer must not reach another.
+    await query.answer(results, cache_time=300, is_personal=True)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
