@@ -12,6 +12,7 @@ language, "112", "Проверено", the t.me link) check the core's answers t
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -276,19 +277,26 @@ def test_a_double_tap_is_answered_once_and_sends_nothing_more(e2e, dialogue):
     same(e2e.api.message(user, menu["message_id"]), dialogue.menu("ru", kind="language_set"))
 
 
+@contextlib.contextmanager
+def refusing(api, method: str, description: str):
+    """While inside, every call of ``method`` gets a 400 with Telegram's ``description``."""
+    def refuse(params):
+        raise ApiError(400, description)
+
+    api.stub(method, refuse)
+    try:
+        yield
+    finally:
+        api.stub(method, None)
+
+
 def test_a_button_pressed_too_long_ago_still_gets_its_answer(e2e, dialogue):
     user = e2e.new_user()
     menu = e2e.command(user, "/start en", lang="en")
-
-    def too_old(params):
-        raise ApiError(400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
-
-    e2e.api.stub("answerCallbackQuery", too_old)
-    try:
+    with refusing(e2e.api, "answerCallbackQuery",
+                  "Bad Request: query is too old and response timeout expired or query ID is invalid"):
         e2e.api.push_callback(user, menu, "h", language_code="en")
         reply = e2e.bot.wait_reply(user)
-    finally:
-        e2e.api.stub("answerCallbackQuery", None)
     same(reply, dialogue.hotlines("en"))
 
 
@@ -331,15 +339,9 @@ def test_a_button_on_a_message_too_old_to_edit_answers_with_a_new_message(e2e, d
     user = e2e.new_user()
     menu = e2e.command(user, "/start en", lang="en")
 
-    def cannot_edit(params):
-        raise ApiError(400, "Bad Request: message can't be edited")
-
-    e2e.api.stub("editMessageText", cannot_edit)
-    try:
-        since = e2e.api.mark()
+    since = e2e.api.mark()
+    with refusing(e2e.api, "editMessageText", "Bad Request: message can't be edited"):
         reply, answered = e2e.press(user, menu, "h", lang="en")
-    finally:
-        e2e.api.stub("editMessageText", None)
     assert answered.ok
     assert reply["message_id"] != menu["message_id"]
     same(reply, dialogue.hotlines("en"))
