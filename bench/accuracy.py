@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.content import load_content  # noqa: E402
 from bot.core.understanding import Understander  # noqa: E402
-from bot.evaluation import EVAL_SET, HOLDOUT_SET, evaluate, format_report, load_queries  # noqa: E402
+from bot.evaluation import ALL_SETS, evaluate, format_report, load_queries  # noqa: E402
 
 
 def speed(understander: Understander, texts: list[str], rounds: int = 5) -> None:
@@ -60,7 +60,7 @@ def main() -> int:
     understander = Understander(load_content())
     print(f"Start-up (load + build index): {(time.perf_counter() - t0) * 1000:.0f} ms")
     queries = []
-    for path in (EVAL_SET, HOLDOUT_SET):
+    for path in ALL_SETS:
         if not path.exists():
             continue
         batch = load_queries(path)

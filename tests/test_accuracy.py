@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.understanding import Understander
-from bot.evaluation import EVAL_SET, HOLDOUT_SET, evaluate, format_report, load_queries
+from bot.evaluation import EVAL_SET, FRESH_SET, HOLDOUT_SET, evaluate, format_report, load_queries
 
 
 @pytest.fixture(scope="module")
@@ -20,9 +20,9 @@ def report(understander):
     return evaluate(understander, load_queries(EVAL_SET))
 
 
-@pytest.fixture(scope="module")
-def holdout(understander):
-    return evaluate(understander, load_queries(HOLDOUT_SET), name="the held-out set")
+@pytest.fixture(scope="module", params=[HOLDOUT_SET, FRESH_SET], ids=["holdout", "fresh"])
+def holdout(understander, request):
+    return evaluate(understander, load_queries(request.param), name=request.param.name)
 
 
 def test_eval_set_is_big_and_varied():

@@ -89,3 +89,12 @@ def test_vague_questions_get_closest_topics_not_a_wrong_answer(understander, tex
 
 def test_gibberish_is_out_of_scope(understander):
     assert understander.understand("asdfgh qwerty zxcv").kind == "out_of_scope"
+
+
+@pytest.mark.parametrize("text", [
+    "Ҳозир хоҷаин маро зад, аз сарам хун меравад",
+    "брата только что затолкали в машину, он кричал",
+    "he hit me and there is blood, what do i do",
+])
+def test_violence_happening_now(understander, text):
+    assert understander.understand(text).kind == "emergency"

@@ -19,7 +19,7 @@ from bot.core.normalize import skeleton, tokens
 # Strong cues alone make an emergency; weak ones need a second cue or a "now" word.
 _STRONG = """
 убь убив убит убет убют убьют убей убило бьют избил избив избиваю бьет бьёт изнасил насилу похит похищ запер заперт
-заперли закрыли спасит sos сос нож= ножом ножи пистолет ружь стреля душат задуш утащ
+заперли закрыли спасит sos сос нож= ножом ножи пистолет ружь стреля душат задуш утащ затолк запихн
 кушанд мекушанд мекушад кушад кушт куштан куштанд мезананд мезанад заданд латукӯб латукуб
 рабуд таҷовуз тачовуз наҷот начот
 kill killing beat beating beaten kidnap kidnapped abduct rape raped locked trapped gun knife stab hostage
@@ -30,7 +30,7 @@ _WEAK = """
 таҳдид тахдид метарсам тарсам хатар ҳабс хабс бастанд баста намемонанд намегузоранд қулф кулф гурехт гурезам
 ёрӣ ёри yordam kumak кумак madad мадад помогите помогит халос дуздиданд дуздидан зад= намегузор
 увезли увезти везут неизвестн преслед гонятся следит таъқиб такиб пайи
-зӯр= зур= насильно силой
+зӯр= зур= насильно силой кровь кровью кровь= хун= blood bleeding кричит кричал кричала фарёд
 follow following chasing stalking
 threat threaten threatened scared afraid danger escape hit= hurt help= urgent= emergency held= hold= lock=
 """
@@ -55,6 +55,10 @@ _GENERAL = """
 flight planning leaving heard read= whether
 """
 _HELP_PHRASES = ("help me", "madad kuned")
+# Word pairs that are danger on their own: someone hit me / us, someone is hitting me now.
+_STRONG_PHRASES = ("maro zad", "moro zad", "maro mezan", "moro mezan", "menia bil", "menia bi", "menia izbi",
+                   "hit me", "beat me", "beats me")
+_NOW_PHRASES = ("tolko jto", "just now", "hamin hozir", "hamin dam")
 
 
 # "занг задан" is to phone someone and "даст задан" to touch: not a beating (touching is sexual_exploitation).
@@ -125,4 +129,6 @@ def danger_signal(text: str, toks: list[str] | None = None) -> DangerSignal:
             counts[i] += hit
     joined = " ".join(toks)
     counts[1] += sum(1 for p in _HELP_PHRASES if p in joined)
+    counts[0] += sum(1 for p in _STRONG_PHRASES if f" {p}" in f" {joined}")
+    counts[2] += sum(1 for p in _NOW_PHRASES if p in joined)
     return DangerSignal(*counts)
