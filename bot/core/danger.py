@@ -66,30 +66,34 @@ _NOT_VIOLENT_BEFORE = frozenset({"zang", "dast"})
 _YEAR = re.compile(r"^(19|20)[0-9][0-9]$")
 
 
-def _stems(words: str) -> tuple[str, ...]:
-    """Folded cues, longest first; a cue written with a trailing "=" matches the whole word only ("help=" is not
-    "helpline")."""
-    return tuple(sorted({skeleton(w.lower().rstrip("=")) + ("=" if w.endswith("=") else "") for w in words.split()},
-                        key=len, reverse=True))
+def _cue_pattern(words: str) -> re.Pattern[str]:
+    """One pattern for a list of cues, folded like the text. A cue of 4+ letters matches as a word's beginning
+    ("избил" in "избили"); shorter ones, and those written with a trailing "=", only as a whole word ("help=" is
+    not "helpline")."""
+    parts = set()
+    for word in words.split():
+        folded = re.escape(skeleton(word.lower().rstrip("=")))
+        parts.add(folded if len(folded) >= 4 and not word.endswith("=") else folded + "$")
+    return re.compile("(?:" + "|".join(sorted(parts, key=len, reverse=True)) + ")")
 
 
-_STRONG_STEMS = _stems(_STRONG)
-_WEAK_STEMS = _stems(_WEAK)
-_NOW_STEMS = _stems(_NOW)
-_PAST_STEMS = _stems(_PAST)
-_SAFE_STEMS = _stems(_SAFE)
-_GENERAL_STEMS = _stems(_GENERAL)
+_STRONG_CUES = _cue_pattern(_STRONG)
+_WEAK_CUES = _cue_pattern(_WEAK)
+_NOW_CUES = _cue_pattern(_NOW)
+_PAST_CUES = _cue_pattern(_PAST)
+_SAFE_CUES = _cue_pattern(_SAFE)
+_GENERAL_CUES = _cue_pattern(_GENERAL)
 
 
-def _has_cue(tok: str, stems: tuple[str, ...]) -> bool:
-    return any(tok == st.rstrip("=") or (len(st) >= 4 and not st.endswith("=") and tok.startswith(st)) for st in stems)
+def _has_cue(tok: str, cues: re.Pattern[str]) -> bool:
+    return cues.match(tok) is not None
 
 
 @lru_cache(maxsize=65536)
 def _classify(tok: str) -> tuple[bool, ...]:
     """(strong, weak, now, past, safe, general) for one word; cached: people reuse the same few hundred words."""
-    return (_has_cue(tok, _STRONG_STEMS), _has_cue(tok, _WEAK_STEMS), _has_cue(tok, _NOW_STEMS),
-            _has_cue(tok, _PAST_STEMS), _has_cue(tok, _SAFE_STEMS), _has_cue(tok, _GENERAL_STEMS))
+    return (_has_cue(tok, _STRONG_CUES), _has_cue(tok, _WEAK_CUES), _has_cue(tok, _NOW_CUES),
+            _has_cue(tok, _PAST_CUES), _has_cue(tok, _SAFE_CUES), _has_cue(tok, _GENERAL_CUES))
 
 
 @dataclass(frozen=True)
