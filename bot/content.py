@@ -41,6 +41,14 @@ class Point:
     sources: tuple[str, ...]
 
 
+def cited_sources(points: Iterable[Point]) -> tuple[str, ...]:
+    """The source ids the points cite, each once, in first-cited order."""
+    seen: dict[str, None] = {}
+    for point in points:
+        seen.update(dict.fromkeys(point.sources))
+    return tuple(seen)
+
+
 @dataclass(frozen=True)
 class Topic:
     id: str
@@ -55,10 +63,7 @@ class Topic:
     @property
     def sources(self) -> tuple[str, ...]:
         """Every source id the topic cites, in first-cited order."""
-        seen: dict[str, None] = {}
-        for point in self.answer + self.details:
-            seen.update(dict.fromkeys(point.sources))
-        return tuple(seen)
+        return cited_sources(self.answer + self.details)
 
 
 @dataclass(frozen=True)

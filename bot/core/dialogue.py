@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from bot import LANGUAGES
-from bot.content import Content, Line, Topic
+from bot.content import Content, Line, Topic, cited_sources
 from bot.core.offer_check import START_ACTION as CHECK_ACTION
 from bot.core.offer_check import OfferCheck
 from bot.core.reply import Button, Reply
@@ -19,6 +19,13 @@ from bot.i18n import gettext_for
 
 LANGUAGE_NAMES = {"tg": "Тоҷикӣ", "ru": "Русский", "en": "English"}
 _ACTION_RE = re.compile(r"^[a-z]{1,6}(:[a-z0-9_]{1,40})?$")
+
+
+def source_names(content: Content, source_ids: tuple[str, ...], lang: str) -> list[str]:
+    """Sources as users see them: the report's short name, or "general safety advice" for ``general``."""
+    _ = gettext_for(lang)
+    return [_("general safety advice") if s == "general" else str(content.sources.get(s, {}).get("short") or s)
+            for s in source_ids]
 
 
 def flag(country_id: str) -> str:
@@ -113,7 +120,6 @@ class Dialogue:
         return Reply(text, lang, kind, buttons=self._menu_buttons(lang))
 
     def section(self, section_id: str, lang: str) -> Reply:
-        _ = gettext_for(lang)
         section = next(s for s in self.content.menu.sections if s.id == section_id)
         rows = [[Button(self.content.topics[t].title[lang], f"t:{t}")] for t in section.topics]
         rows.append([self._back_button(lang)])
@@ -284,11 +290,7 @@ class Dialogue:
 
     def _sources_line(self, topic: Topic, lang: str, points) -> str:
         _ = gettext_for(lang)
-        cited: dict[str, None] = {}
-        for p in points:
-            cited.update(dict.fromkeys(p.sources))
-        names = [_("general safety advice") if s == "general" else str(self.content.sources[s].get("short", s))
-                 for s in cited]
+        names = source_names(self.content, cited_sources(points), lang)
         line = _("Sources: {sources}").format(sources="; ".join(names))
         if not topic.reviewed[lang]:
             line += " · " + _("draft translation")

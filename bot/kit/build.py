@@ -32,9 +32,10 @@ from pathlib import Path
 from bot import LANGUAGES
 from bot.content import Content, ContentError, Country, Line, Topic, load_content
 from bot.core.deeplink import link
+from bot.core.dialogue import source_names
 from bot.core.understanding import EMERGENCY
 from bot.kit import html, pdf, qr
-from bot.kit.labels import bot_text, label
+from bot.kit.labels import label
 from bot.kit.style import CSS, FIT_JS, FONT_FILES, FONT_LICENCE
 
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
@@ -97,9 +98,7 @@ def numbers_view(content: Content, lang: str) -> html.NumbersView:
 
 def _sources(content: Content, sources: tuple[str, ...], lang: str) -> str:
     """Sources named as the chat names them (short titles; ``general`` as general safety advice)."""
-    names = [bot_text("general safety advice", lang) if s == "general"
-             else str(content.sources.get(s, {}).get("short") or s) for s in sources]
-    return "; ".join(names)
+    return "; ".join(source_names(content, sources, lang))
 
 
 def card_view(content: Content, topic: Topic, lang: str, username: str, numbers: html.NumbersView,
