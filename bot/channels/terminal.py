@@ -13,8 +13,6 @@ from bot import LANGUAGES
 from bot.core.dialogue import Dialogue
 from bot.core.reply import Reply
 
-COMMANDS = {"/start", "/menu", "/language", "/hotlines", "/help", "/about", "/quit", "/exit"}
-
 
 def render(reply: Reply) -> str:
     """A reply as the user would see it: the text, then the buttons numbered."""
@@ -60,6 +58,8 @@ class TerminalChat:
             return self._shown(self.dialogue.language_choice(lang))
         if command == "/hotlines":
             return self._shown(self.dialogue.hotlines(lang))
+        if command == "/check":
+            return self._shown(self.dialogue.act("check", lang))
         if command == "/help":
             return self._shown(self.dialogue.help(lang))
         if command == "/about":
