@@ -58,9 +58,13 @@ class Guess:
     tajik_letters: bool = False
 
 
+#: Words looked at to tell the language: more would not change the answer for a story, only its cost.
+MAX_WORDS = 30
+
+
 def _features(text: str, toks: list[str] | None = None) -> list[str]:
     feats: list[str] = []
-    for tok in tokens(text) if toks is None else toks:
+    for tok in (tokens(text) if toks is None else toks)[:MAX_WORDS]:
         feats.append("w:" + tok)
         padded = f"^{tok}$"
         feats.extend("c:" + padded[i:i + 3] for i in range(len(padded) - 2))

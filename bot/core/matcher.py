@@ -28,6 +28,8 @@ NON_TOPIC_PREFIX = "_"
 #: rapidfuzz ratio a misspelt word needs to count as a known word (short words must be closer).
 FUZZY_CUTOFF_SHORT = 82
 FUZZY_CUTOFF_LONG = 78
+#: At most this many rapidfuzz searches for unseen words per message (bounds the cost of a long story).
+MAX_SEARCHES = 12
 #: How much a known word pair ("zabrali pasport") counts next to a single word.
 PAIR_WEIGHT = 0.5
 
@@ -154,9 +156,10 @@ class Matcher:
         longest = max((len(w) for w in vocab), default=0)
         return {n: [w for w in vocab if lowest * n <= len(w) <= n / lowest] for n in range(4, longest + 8)}
 
-    def _resolve(self, tok: str) -> tuple[list[tuple[str, float]], str]:
+    def _resolve(self, tok: str, fuzzy: bool = True) -> tuple[list[tuple[str, float]], str]:
         """Known features for one word, each with how sure the resolution is (1.0 exact), and the stem it stands
-        for in word pairs (the corrected word's stem when rapidfuzz fixed a typo)."""
+        for in word pairs (the corrected word's stem when rapidfuzz fixed a typo). ``fuzzy=False`` skips the
+        rapidfuzz search (and does not cache the empty answer, so a later message may still search)."""
         cached = self._cache.get(tok)
         if cached is not None:
             return cached
@@ -167,6 +170,8 @@ class Matcher:
         st = "~" + stem(tok)
         if len(tok) > STEM_LEN and st in self._stems:
             feats.append((st, 0.8 if feats else 0.9))
+        if not feats and not fuzzy:
+            return feats, canon
         if not feats and len(tok) >= 4 and not tok.isdigit():
             cutoff = FUZZY_CUTOFF_SHORT if len(tok) < 7 else FUZZY_CUTOFF_LONG
             candidates = self._near_length.get(len(tok), self._vocab)
@@ -188,8 +193,11 @@ class Matcher:
         known = 0
         seen: set[str] = set()
         canons: list[str] = []
+        # Unknown words cost a rapidfuzz search each; a long story full of names must not cost dozens. The
+        # longest unknown words (the most telling) get the searches.
+        searchable = sorted({t for t in toks if t not in self._cache}, key=len, reverse=True)[:MAX_SEARCHES]
         for tok in toks:
-            resolved, canon = self._resolve(tok)
+            resolved, canon = self._resolve(tok, fuzzy=tok in searchable)
             canons.append(canon)
             if tok in seen:
                 continue

@@ -76,6 +76,7 @@ class Understander:
         self.content = content
         self.matcher = Matcher(_phrase_table(content))
         self.languages = LanguageDetector(_language_samples(content))
+        self.understand("warm-up: салом, привет, hello")  # lazy initialisation happens now, not in a user's chat
 
     def language(self, text: str, preferred: str | None = None, toks: list[str] | None = None) -> Guess:
         """The language to answer in: the message's own when it is clear, else the user's chosen one.
