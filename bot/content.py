@@ -12,11 +12,14 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from bot import LANGUAGES, PROJECT_ROOT
+
+if TYPE_CHECKING:  # the check's loader builds on this module, so it is imported lazily at run time
+    from bot.core.offer_check import OfferCheckContent
 
 #: Topic ids other parts of the project (deep links, evaluation, the kit) refer to; all must exist.
 REQUIRED_TOPICS: tuple[str, ...] = (
@@ -119,7 +122,7 @@ class Content:
     sources: Mapping[str, Mapping[str, Any]]
     menu: Menu
     root: Path = field(default=PROJECT_ROOT / "content")
-    offer_check: Any = None  # bot.core.offer_check.OfferCheckContent: the job-offer check's questions
+    offer_check: OfferCheckContent | None = None  # the job-offer check's questions and verdicts
 
 
     def country(self, country_id: str) -> Country | None:
