@@ -84,8 +84,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1
     assert content is not None
     n_lines = sum(len(c.lines) for c in content.countries)
+    n_questions = len(content.offer_check.questions) if content.offer_check else 0
     print(f"OK: {len(content.topics)} topics, {len(content.countries)} countries with {n_lines} phone lines, "
-          f"{len(content.intents)} intents, catalogues for {', '.join(LANGUAGES)}.")
+          f"{len(content.intents)} intents, a job-offer check of {n_questions} questions, "
+          f"catalogues for {', '.join(LANGUAGES)}.")
     return 0
 
 
