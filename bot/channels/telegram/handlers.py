@@ -52,12 +52,17 @@ def telegram_language(code: str | None) -> str | None:
     return base if base in LANGUAGES else None
 
 
-def user_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
-    """The language chosen by the user, else their Telegram language, else Tajik."""
+def known_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    """The language chosen by the user, else their Telegram language, else None (we know nothing)."""
     user = update.effective_user
     if user is None:
-        return "tg"
-    return deps(context).store.get_lang(user.id) or telegram_language(user.language_code) or "tg"
+        return None
+    return deps(context).store.get_lang(user.id) or telegram_language(user.language_code)
+
+
+def user_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """:func:`known_lang`, else Tajik."""
+    return known_lang(update, context) or "tg"
 
 
 def record(context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
@@ -88,8 +93,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     target = parse_payload(payload, d.dialogue.content.topics, DEEP_LINK_SCREENS)
     if user and target.lang:
         d.store.set_lang(user.id, target.lang)
-    stored = d.store.get_lang(user.id) if user else None
-    lang = target.lang or stored or telegram_language(user.language_code if user else None) or "tg"
+    lang = target.lang or user_lang(update, context)
     if target.topic in DEEP_LINK_SCREENS:
         reply = d.dialogue.act(target.topic, lang)
     elif target.topic:
@@ -147,10 +151,7 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     d = deps(context)
-    user = update.effective_user
-    stored = d.store.get_lang(user.id) if user else None
-    preferred = stored or telegram_language(user.language_code if user else None)
-    reply = d.dialogue.respond(update.effective_message.text or "", preferred)
+    reply = d.dialogue.respond(update.effective_message.text or "", known_lang(update, context))
     record(context, reply)
     await send(update, reply)
 
