@@ -21,6 +21,11 @@ _TAJIK_LETTERS = set("ғӣқӯҳҷҒӢҚӮҲҶ")
 _CYRILLIC_ONLY = re.compile(r"^[^A-Za-z]*$")
 _HAS_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 
+
+def has_cyrillic(text: str) -> bool:
+    """Cyrillic letters cannot be English: used to rule English out."""
+    return _HAS_CYRILLIC.search(text) is not None
+
 # Everyday words that tell the languages apart, beyond those in the topic phrases (function words, pronouns,
 # verb forms). Written as people type them; they are folded like any other text.
 SEED_WORDS: Mapping[str, str] = {
@@ -110,7 +115,7 @@ class LanguageDetector:
             # ғ ӣ қ ӯ ҳ ҷ exist in no Russian or English word: whatever else is mixed in, the writer is Tajik.
             return Guess("tg", 1.0, True)
         scores = self._log_likelihoods(feats)
-        if _CYRILLIC_ONLY.match(head) and _HAS_CYRILLIC.search(head):
+        if _CYRILLIC_ONLY.match(head) and has_cyrillic(head):
             scores.pop("en")  # Cyrillic letters and no Latin ones: Russian or Tajik, whatever the words
         n_words = max(1, sum(1 for f in feats if f.startswith("w:")))
         ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from bot import LANGUAGES
 from bot.content import Content
 from bot.core.danger import danger_signal
-from bot.core.language import Guess, LanguageDetector
+from bot.core.language import Guess, LanguageDetector, has_cyrillic
 from bot.core.matcher import NON_TOPIC_PREFIX, Matcher, MatchResult
 from bot.core.normalize import has_letters, tokens
 
@@ -89,7 +89,7 @@ class Understander:
         if preferred not in LANGUAGES or guess.lang == preferred or guess.tajik_letters:
             return guess
         n_words = len(toks) if toks is not None else len(tokens(text))
-        cyrillic_for_english = preferred == "en" and any("а" <= ch.lower() <= "я" for ch in text[:200])
+        cyrillic_for_english = preferred == "en" and has_cyrillic(text[:200])
         if guess.confidence < LANG_CONFIDENCE or (n_words <= 1 and not cyrillic_for_english):
             return Guess(preferred, guess.confidence, guess.tajik_letters)
         return guess
