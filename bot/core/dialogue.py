@@ -57,9 +57,7 @@ class Dialogue:
         if u.kind == "emergency":
             return self.emergency(u.lang)
         if u.kind == "topic" and u.topic:
-            reply = self.topic(u.topic, u.lang)
-            reply.score = u.score
-            return reply
+            return self.topic(u.topic, u.lang)
         if u.kind == "unsure":
             return self.unsure(u.lang, u.candidates)
         if u.kind == "intent" and u.intent in ("greeting", "thanks"):

@@ -62,7 +62,6 @@ class MatchResult:
     ranked: tuple[Candidate, ...]
     evidence: float
     known_words: int
-    words: int
 
     @property
     def best(self) -> Candidate | None:
@@ -76,7 +75,7 @@ class MatchResult:
 
     def without(self, label: str) -> MatchResult:
         ranked = tuple(c for c in self.ranked if c.label != label)
-        return MatchResult(ranked, ranked[0].score if ranked else 0.0, self.known_words, self.words)
+        return MatchResult(ranked, ranked[0].score if ranked else 0.0, self.known_words)
 
     @property
     def margin(self) -> float:
@@ -103,7 +102,6 @@ class Matcher:
     """Word-vote matcher over labelled phrases (labels are topic ids, or ``_intent`` ids for non-topics)."""
 
     def __init__(self, phrases: Mapping[str, Iterable[str]]):
-        self.labels = tuple(phrases)
         doc_counts: dict[str, Counter[str]] = {}
         self._phrases: dict[str, list[str]] = {}
         for label, texts in phrases.items():
@@ -214,7 +212,7 @@ class Matcher:
             self._phrase_bonus(" ".join(toks), scores)
         ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:limit]
         cands = tuple(Candidate(label, score) for label, score in ranked)
-        return MatchResult(cands, cands[0].score if cands else 0.0, known, len(toks))
+        return MatchResult(cands, cands[0].score if cands else 0.0, known)
 
     def _phrase_bonus(self, query: str, scores: dict[str, float]) -> None:
         """Short messages: reward the leaders whose phrases look like the whole message (typos, word order)."""

@@ -29,7 +29,6 @@ class Reply:
     kind: str
     buttons: list[list[Button]] = field(default_factory=list)
     topic: str | None = None
-    score: float = 0.0
 
     def all_buttons(self) -> list[Button]:
         return [b for row in self.buttons for b in row]
