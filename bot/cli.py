@@ -109,8 +109,7 @@ def cmd_match(args: argparse.Namespace) -> int:
         except json.JSONDecodeError:
             text = raw
         u = understander.understand(text, args.lang)
-        topic = u.topic if u.kind in ("topic", "emergency") else None
-        out.write(json.dumps({"topic": topic, "lang": u.lang, "score": round(float(u.score), 4)},
+        out.write(json.dumps({"topic": u.answered_topic, "lang": u.lang, "score": round(float(u.score), 4)},
                              ensure_ascii=False) + "\n")
     out.flush()
     return 0

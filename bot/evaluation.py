@@ -62,7 +62,7 @@ class Report:
 def predicted_topic(understander: Understander, text: str) -> tuple[str | None, str]:
     """What ``python -m bot match`` would print: a topic only when the bot answers with one."""
     u = understander.understand(text)
-    return (u.topic if u.kind in ("topic", "emergency") else None), u.lang
+    return u.answered_topic, u.lang
 
 
 def evaluate(understander: Understander, queries: Iterable[dict], name: str = "the evaluation set") -> Report:

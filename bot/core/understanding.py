@@ -39,6 +39,11 @@ class Understanding:
     score: float = 0.0
     candidates: tuple[str, ...] = ()  # for "unsure": the closest topics, best first
 
+    @property
+    def answered_topic(self) -> str | None:
+        """The topic the bot answers with (a card or the emergency card), or None: what `match` reports."""
+        return self.topic if self.kind in ("topic", "emergency") else None
+
 
 def _phrase_table(content: Content) -> dict[str, list[str]]:
     table: dict[str, list[str]] = {}
