@@ -1,4 +1,4 @@
-"""Finding the topic a message is about.
+"""The word-vote matcher that answered before the intent model (bench/word_vote.py compares against it).
 
 Each topic (and each non-topic intent such as greetings or out-of-scope questions) is described by the phrases in
 its content file. A message is folded to the matching skeleton (see :mod:`bot.core.normalize`), every word is

@@ -16,9 +16,11 @@ from bot import LANGUAGES
 
 
 def _load_dialogue():
-    """Content is validated here: a broken file stops the command with the file and field named."""
+    """Content is validated here: a broken file stops the command with the file and field named, and a missing or
+    stale intent model stops it with the command that fixes it."""
     from bot.content import ContentError, load_content
     from bot.core.dialogue import Dialogue
+    from bot.core.intent_model import ModelError
 
     try:
         return Dialogue(load_content())
@@ -26,6 +28,9 @@ def _load_dialogue():
         print("The content has errors; fix them and start again:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
+        raise SystemExit(1) from None
+    except ModelError as exc:
+        print(f"Cannot start: {exc}", file=sys.stderr)
         raise SystemExit(1) from None
 
 
@@ -77,6 +82,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     except ContentError as exc:
         problems.extend(str(p) for p in exc.problems)
     problems.extend(check_catalogues())
+    model = None
+    if content is not None:
+        model = _checked_model(content, problems)
     if problems:
         print(f"{len(problems)} problem(s) found:", file=sys.stderr)
         for problem in problems:
@@ -87,16 +95,56 @@ def cmd_check(args: argparse.Namespace) -> int:
     n_questions = len(content.offer_check.questions) if content.offer_check else 0
     print(f"OK: {len(content.topics)} topics, {len(content.countries)} countries with {n_lines} phone lines, "
           f"{len(content.intents)} intents, a job-offer check of {n_questions} questions, "
-          f"catalogues for {', '.join(LANGUAGES)}.")
+          f"{len(content.training)} training messages and an intent model trained on them "
+          f"({model.meta.get('features')} features), catalogues for {', '.join(LANGUAGES)}.")
+    return 0
+
+
+def _checked_model(content, problems: list[str]):
+    """The intent model, if it exists and was trained on exactly this content with today's settings."""
+    from bot.core.intent_model import IntentModel, ModelError
+    from bot.core.understanding import check_fresh
+    from bot.training import SETTINGS
+
+    try:
+        model = IntentModel.load(content.root / "model")
+        check_fresh(model, content)
+    except ModelError as exc:
+        problems.append(str(exc))
+        return None
+    if model.meta.get("settings") != SETTINGS:
+        problems.append(f"{content.root.name}/model: trained with settings {model.meta.get('settings')}, but "
+                        f"bot/training.py now says {SETTINGS}; run `python -m bot train`")
+    return model
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    """Fit the intent model on content/training and the topics' phrases; write content/model/."""
+    import time
+
+    from bot.content import ContentError, load_content
+    from bot.training import train
+    from bot.training_data import model_examples
+
+    try:
+        content = load_content()
+    except ContentError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    started = time.perf_counter()
+    examples = model_examples(content)
+    model = train(examples)
+    folder = content.root / "model"
+    model.save(folder)
+    print(f"Trained on {len(examples)} examples ({len(content.training)} training messages, the rest content "
+          f"phrases): {len(model.labels)} labels, {model.meta['features']} features, "
+          f"{time.perf_counter() - started:.0f} s. Wrote {folder}.")
     return 0
 
 
 def cmd_match(args: argparse.Namespace) -> int:
     """Batch mode: JSON lines in, one JSON line out per input, in order; bad lines never stop the run."""
-    from bot.content import load_content
-    from bot.core.understanding import Understander
-
-    understander = Understander(load_content())
+    understander = _load_dialogue().understander
     out = sys.stdout
     for raw in sys.stdin:
         if not raw.strip():
@@ -176,6 +224,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="validate content and catalogues")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("train", help="train the intent model on content/training (needs scikit-learn)")
+    p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("match", help="batch mode: JSON lines {\"text\": ...} on stdin")
     p.add_argument("--lang", choices=LANGUAGES, help="the user's chosen language, when the text is unclear")

@@ -20,6 +20,7 @@ from bot import LANGUAGES, PROJECT_ROOT
 
 if TYPE_CHECKING:  # the check's loader builds on this module, so it is imported lazily at run time
     from bot.core.offer_check import OfferCheckContent
+    from bot.training_data import TrainingRow
 
 #: Topic ids other parts of the project (deep links, evaluation, the kit) refer to; all must exist.
 REQUIRED_TOPICS: tuple[str, ...] = (
@@ -123,7 +124,7 @@ class Content:
     menu: Menu
     root: Path = field(default=PROJECT_ROOT / "content")
     offer_check: OfferCheckContent | None = None  # the job-offer check's questions and verdicts
-
+    training: tuple[TrainingRow, ...] = ()  # the intent model's labelled messages (content/training/)
 
     def country(self, country_id: str) -> Country | None:
         return next((c for c in self.countries if c.id == country_id), None)
@@ -438,10 +439,14 @@ def load_content(root: Path | None = None) -> Content:
     except ContentError as exc:
         problems.extend(exc.problems)
 
+    from bot.training_data import load_training  # noqa: PLC0415 - it builds on this module's Problem
+
+    training = load_training(root, set(topics), problems)
+
     if problems:
         raise ContentError(problems)
     return Content(topics=topics, countries=tuple(countries), intents=intents, sources=sources_data, menu=menu,
-                   root=root, offer_check=offer_check)
+                   root=root, offer_check=offer_check, training=training)
 
 
 def stale_lines(content: Content, max_age_days: int, today: dt.date | None = None) -> Iterable[tuple[Country, Line]]:

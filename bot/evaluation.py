@@ -23,7 +23,14 @@ HOLDOUT_SET = PROJECT_ROOT / "tests" / "data" / "holdout_queries.jsonl"
 #: emergency recall 0.900, false alarms 0.005); its two missed emergencies then led to new danger cues (blood,
 #: shoving into a car, "маро зад"), so only its topic figures are still unseen.
 FRESH_SET = PROJECT_ROOT / "tests" / "data" / "fresh_queries.jsonl"
-ALL_SETS = (EVAL_SET, HOLDOUT_SET, FRESH_SET)
+#: The thresholds of bot/core/understanding.py are chosen on these (bench/tune.py): all three were looked at while
+#: the content and the old word-vote matcher were written, so none is a fair test of the intent model any more.
+TUNING_SETS = (EVAL_SET, HOLDOUT_SET, FRESH_SET)
+#: Written after the model and its thresholds were frozen, by authors who never saw the training data; measured
+#: once, and that figure is the estimate reported (see README).
+TEST_SET = PROJECT_ROOT / "tests" / "data" / "test_queries.jsonl"
+TEST_SETS = (TEST_SET,)
+ALL_SETS = TUNING_SETS + TEST_SETS
 
 
 def load_queries(path: Path = EVAL_SET) -> list[dict]:

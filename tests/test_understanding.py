@@ -98,3 +98,40 @@ def test_gibberish_is_out_of_scope(understander):
 ])
 def test_violence_happening_now(understander, text):
     assert understander.understand(text).kind == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "муж работает с утра до ночи без выходных, это нормально?",
+    "работаем до поздней ночи а платят мало",
+    "всю ночь грузили вагоны, бригадир не заплатил",
+    "как нарезать мясо ножом для плова",
+    "what knife is best for cutting meat for plov",
+])
+def test_night_and_kitchen_knives_are_not_emergencies(understander, text):
+    """"ночь" folds to the same skeleton as "нож" (knife); a recipe with a knife is not a threat."""
+    assert understander.understand(text).kind != "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "он угрожает мне ножом",
+    "хозяин достал нож и сказал что никто меня не найдёт",
+    "he pulled a knife on me",
+])
+def test_knives_still_are(understander, text):
+    assert understander.understand(text).kind == "emergency"
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("I escaped but they are looking for me, I'm hiding", "en"),
+    ("я сбежал с объекта, они ищут меня на машине, я прячусь за гаражами", "ru"),
+    ("аз кор гурехтам, акнун маро мекобанд, пинҳон шудаам", "tg"),
+    ("there is a guard at the door and we can't leave", "en"),
+    ("у двери стоит охранник, нас не выпускают", "ru"),
+    ("дар назди дар посбон истодааст, моро берун намегузоранд", "tg"),
+    ("my brother hasn't answered for 3 days and the employer threatens us", "en"),
+    ("брат три дня не отвечает, а работодатель угрожает нашей семье", "ru"),
+    ("бародарам 3 рӯз боз ҷавоб намедиҳад, корфармо ба мо таҳдид мекунад", "tg"),
+])
+def test_emergencies_told_indirectly(understander, text, lang):
+    u = understander.understand(text)
+    assert (u.kind, u.lang) == ("emergency", lang)

@@ -4,7 +4,8 @@ A missed emergency is the worst mistake the bot can make, so this check runs fir
 message that carries a danger cue (beaten, locked in, kidnapped, "they will kill me") is an emergency unless the
 rest of the message clearly tells a past story ("last year", "two years ago") or that the person is safe now.
 The cues are word stems in the matching skeleton, so they hold for Tajik with or without its letters, for Latin
-spellings, and for Russian.
+spellings, and for Russian. A few cues are read in the word as typed instead, where the skeleton merges a danger word
+with a harmless one: "нож" (knife) and "ночь" (night) both fold to ``noj``, so "с утра до ночи" is no knife.
 """
 
 from __future__ import annotations
@@ -13,26 +14,28 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.core.normalize import skeleton, tokens
+from bot.core.normalize import skeleton
+from bot.core.text import Message
 
 # Cue stems (written naturally, folded at import). A token matches a cue when it starts with the cue's skeleton.
 # Strong cues alone make an emergency; weak ones need a second cue or a "now" word.
 _STRONG = """
 убь убив убит убет убют убьют убей убило бьют избил избив избиваю бьет бьёт изнасил насилу похит похищ запер заперт
-заперли закрыли спасит sos сос нож= ножом ножи пистолет ружь стреля душат задуш утащ затолк запихн
+заперли спасит sos сос пистолет ружь стреля душат задуш утащ затолк запихн
 кушанд мекушанд мекушад кушад кушт куштан куштанд мезананд мезанад заданд латукӯб латукуб
 рабуд таҷовуз тачовуз наҷот начот
-kill killing beat beating beaten kidnap kidnapped abduct rape raped locked trapped gun knife stab hostage
+kill killing beat beating beaten kidnap kidnapped abduct rape raped locked trapped gun stab hostage
 rescue
 """
 _WEAK = """
 угрож угрожа грозят держат выпуска выпускают отпуска страшно боюсь опасно бьют бежать сбежать помощь срочно
 таҳдид тахдид метарсам тарсам хатар ҳабс хабс бастанд баста намемонанд намегузоранд қулф кулф гурехт гурезам
 ёрӣ ёри yordam kumak кумак madad мадад помогите помогит халос дуздиданд дуздидан зад= намегузор
-увезли увезти везут неизвестн преслед гонятся следит таъқиб такиб пайи
+увезли увезти везут закрыли неизвестн преслед гонятся следит таъқиб такиб пайи
 зӯр= зур= насильно силой кровь кровью кровь= хун= blood bleeding кричит кричал кричала фарёд
 follow following chasing stalking
 threat threaten threatened scared afraid danger escape hit= hurt help= urgent= emergency held= hold= lock=
+knife knives
 """
 _NOW = """
 сейчас щас прямо срочно немедленно сегодня быстрее ҳозир хозир ҳоло холо алҳол алхол имрӯз имруз зуд тез
@@ -44,9 +47,10 @@ _PAST = """
 year years
 """
 # The person is out of danger now: the story is about getting help afterwards, not an emergency.
+# Escaping is not on this list: "I escaped but they are looking for me" is an emergency; the model tells the two apart.
 _SAFE = """
-безопасности сбежал сбежала сбежали удалось вернулся вернулась вернулись баргашт баргаштам баргашта гурехтам
-safe safely escaped returned
+безопасности вернулся вернулась вернулись баргашт баргаштам баргашта
+safe safely returned
 """
 # Plans and hearsay: the person is preparing or asking in general ("before leaving", "I read that...").
 _GENERAL = """
@@ -55,14 +59,21 @@ _GENERAL = """
 flight planning leaving heard read= whether
 """
 _HELP_PHRASES = ("help me", "madad kuned")
+# Someone cannot be reached: a weak cue that, with a threat or the model leaning, makes an emergency ("my brother
+# hasn't answered for 3 days and the employer threatens us"). Written naturally, folded at import.
+_UNREACHABLE = ("не отвечает", "не отвечают", "не выходит на связь", "телефон выключен", "телефон отключен",
+                "пропал без вести", "ҷавоб намедиҳад", "ҷавоб намедиҳанд", "телефонаш хомӯш", "дастрас нест",
+                "hasn't answered", "hasnt answered", "not answering", "phone is off", "phone is switched off",
+                "gone missing", "went missing")
 # Word pairs that are danger on their own: someone hit me / us, someone is hitting me now.
 _STRONG_PHRASES = ("maro zad", "moro zad", "maro mezan", "moro mezan", "menia bil", "menia bi", "menia izbi",
-                   "hit me", "beat me", "beats me")
+                   "hit me", "beat me", "beats me", "pulled a knife", "with a knife")
 _NOW_PHRASES = ("tolko jto", "just now", "hamin hozir", "hamin dam")
 
 
-# "занг задан" is to phone someone and "даст задан" to touch: not a beating (touching is sexual_exploitation).
-_NOT_VIOLENT_BEFORE = frozenset({"zang", "dast"})
+# "занг задан" is to phone someone, "гап/ҳарф задан" to talk and "даст задан" to touch: not a beating (touching is
+# sexual_exploitation).
+_NOT_VIOLENT_BEFORE = frozenset({"zang", "dast", "gap", "harf", "gapi", "gaphoi"})
 _YEAR = re.compile(r"^(19|20)[0-9][0-9]$")
 
 
@@ -77,6 +88,13 @@ def _cue_pattern(words: str) -> re.Pattern[str]:
     return re.compile("(?:" + "|".join(sorted(parts, key=len, reverse=True)) + ")")
 
 
+#: Strong cues read in the lowercased word as typed (Cyrillic or Latin), where the skeleton would merge them with
+#: harmless words: нож/ножом/ножи (knife), not ночь/ночи/ночью (night); "nozh", not "noch".
+#: A knife is a weak cue: kitchens have them too ("нарезать мясо ножом"), so it needs a second cue or the model.
+_KNIFE_TYPED = re.compile(r"^(?:нож(?:ом|и|ей|а|у)?|ножик\w*|nozh\w*|корд(?:и|ро)?|kord(?:i|ro)?)$")
+
+_UNREACHABLE_FOLDED = tuple(" ".join(skeleton(w) for w in re.findall(r"[^\W_]+", p.lower().replace("'", "")))
+                            for p in _UNREACHABLE)
 _STRONG_CUES = _cue_pattern(_STRONG)
 _WEAK_CUES = _cue_pattern(_WEAK)
 _NOW_CUES = _cue_pattern(_NOW)
@@ -119,11 +137,11 @@ class DangerSignal:
         return bool(self.past or self.safe or self.general)
 
 
-def danger_signal(text: str, toks: list[str] | None = None) -> DangerSignal:
-    """Danger cues in a message; pass ``toks`` when the caller already folded the text."""
-    toks = tokens(text) if toks is None else toks
+def danger_signal(msg: Message) -> DangerSignal:
+    """Danger cues in a message."""
+    toks = msg.tokens
     counts = [0, 0, 0, 0, 0, 0]
-    for prev, tok in zip(["", *toks], toks):
+    for prev, tok, typed in zip(("", *toks), toks, msg.originals):
         if prev in _NOT_VIOLENT_BEFORE:
             continue
         if _YEAR.match(tok):  # "in 2022": a story from the past
@@ -131,8 +149,11 @@ def danger_signal(text: str, toks: list[str] | None = None) -> DangerSignal:
             continue
         for i, hit in enumerate(_classify(tok)):
             counts[i] += hit
-    joined = " ".join(toks)
+        if _KNIFE_TYPED.match(typed):
+            counts[1] += 1
+    joined = msg.folded
     counts[1] += sum(1 for p in _HELP_PHRASES if p in joined)
+    counts[1] += any(f" {p} " in f" {joined} " for p in _UNREACHABLE_FOLDED)
     counts[0] += sum(1 for p in _STRONG_PHRASES if f" {p}" in f" {joined}")
     counts[2] += sum(1 for p in _NOW_PHRASES if p in joined)
     return DangerSignal(*counts)

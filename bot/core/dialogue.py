@@ -237,8 +237,7 @@ class Dialogue:
             u = self.understander.understand(query, lang)
             if u.topic:
                 ranked.append(u.topic)
-            ranked.extend(c.label for c in self.understander.matcher.match(query).ranked
-                          if c.label in self.content.topics)
+            ranked.extend(self.understander.ranked_topics(query))
         ranked.extend(("emergency", "hotlines", "red_flags", "passport_taken", "unpaid_wages", "check_agency",
                        "contract", "before_departure"))
         return list(dict.fromkeys(ranked))[:limit]

@@ -9,22 +9,13 @@ everyday words, with the Tajik letters ғ ӣ қ ӯ ҳ ҷ as strong evidence when
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from bot import LANGUAGES
-from bot.core.normalize import MAX_CHARS, tokens
-
-_TAJIK_LETTERS = set("ғӣқӯҳҷҒӢҚӮҲҶ")
-_CYRILLIC_ONLY = re.compile(r"^[^A-Za-z]*$")
-_HAS_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
-
-
-def has_cyrillic(text: str) -> bool:
-    """Cyrillic letters cannot be English: used to rule English out."""
-    return _HAS_CYRILLIC.search(text) is not None
+from bot.core.normalize import tokens
+from bot.core.text import Message
 
 # Everyday words that tell the languages apart, beyond those in the topic phrases (function words, pronouns,
 # verb forms). Written as people type them; they are folded like any other text.
@@ -67,9 +58,9 @@ class Guess:
 MAX_WORDS = 30
 
 
-def _features(text: str, toks: list[str] | None = None) -> list[str]:
+def _features(toks: Iterable[str]) -> list[str]:
     feats: list[str] = []
-    for tok in (tokens(text) if toks is None else toks)[:MAX_WORDS]:
+    for tok in list(toks)[:MAX_WORDS]:
         feats.append("w:" + tok)
         padded = f"^{tok}$"
         feats.extend("c:" + padded[i:i + 3] for i in range(len(padded) - 2))
@@ -86,7 +77,7 @@ class LanguageDetector:
         for lang in LANGUAGES:
             counts: Counter[str] = Counter()
             for text in list(samples.get(lang, ())) + [SEED_WORDS[lang]]:
-                counts.update(_features(text))
+                counts.update(_features(tokens(text)))
             self._counts[lang] = counts
             self._totals[lang] = sum(counts.values())
             vocab.update(counts)
@@ -104,22 +95,21 @@ class LanguageDetector:
             scores[lang] = score
         return scores
 
-    def detect(self, text: str, default: str = "tg", toks: list[str] | None = None) -> Guess:
-        """Best language for ``text``; ``confidence`` near 0 means "cannot tell", so the caller keeps its default."""
-        head = text[:MAX_CHARS]
-        tajik = any(ch in _TAJIK_LETTERS for ch in head)
-        feats = _features(head, toks)
+    def detect(self, msg: Message, default: str = "tg") -> Guess:
+        """Best language for the message; ``confidence`` near 0 means "cannot tell", so the caller keeps its
+        default."""
+        feats = _features(msg.tokens)
         if not feats:
-            return Guess(default, 0.0, tajik)
-        if tajik:
+            return Guess(default, 0.0, msg.tajik_letters)
+        if msg.tajik_letters:
             # ғ ӣ қ ӯ ҳ ҷ exist in no Russian or English word: whatever else is mixed in, the writer is Tajik.
             return Guess("tg", 1.0, True)
         scores = self._log_likelihoods(feats)
-        if _CYRILLIC_ONLY.match(head) and has_cyrillic(head):
+        if msg.has_cyrillic and not msg.has_latin:
             scores.pop("en")  # Cyrillic letters and no Latin ones: Russian or Tajik, whatever the words
         n_words = max(1, sum(1 for f in feats if f.startswith("w:")))
         ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
         best, second = ranked[0], ranked[1]
         margin = (best[1] - second[1]) / n_words
         confidence = 1.0 - math.exp(-margin / 2.0)
-        return Guess(best[0], confidence, tajik)
+        return Guess(best[0], confidence, False)

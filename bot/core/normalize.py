@@ -92,23 +92,24 @@ MINOR_AGE = "xminoragex"
 _AGE_WORDS = ("let", "sol", "iear", "god")
 
 
-def tokens(text: str) -> list[str]:
-    """The skeleton words of a message, in order, ready for matching.
+def skeleton_pairs(words: list[str] | tuple[str, ...]) -> list[tuple[str, str]]:
+    """Each typed word's skeleton with the word itself, in order, ready for matching.
 
-    An age under 18 followed by an age word adds :data:`MINOR_AGE`, so "my 15-year-old niece" and "духтари 16
-    сола" share a word with every other child's age instead of each number standing alone.
+    An age under 18 followed by an age word adds :data:`MINOR_AGE` (paired with ``""``), so "my 15-year-old niece"
+    and "духтари 16 сола" share a word with every other child's age instead of each number standing alone.
     """
-    result = []
-    for raw in raw_tokens(text):
+    result: list[tuple[str, str]] = []
+    for raw in words:
         sk = skeleton(raw)
         if not sk:
             continue
-        previous = result[-1] if result else ""
+        previous = result[-1][0] if result else ""
         if previous.isascii() and previous.isdecimal() and 0 < int(previous) < 18 and sk.startswith(_AGE_WORDS):
-            result.append(MINOR_AGE)
-        result.append(sk)
+            result.append((MINOR_AGE, ""))
+        result.append((sk, raw))
     return result
 
 
-def has_letters(text: str) -> bool:
-    return any(ch.isalpha() for ch in text[:MAX_CHARS])
+def tokens(text: str) -> list[str]:
+    """The skeleton words of a message, in order (see :func:`skeleton_pairs`)."""
+    return [sk for sk, _ in skeleton_pairs(raw_tokens(text))]
