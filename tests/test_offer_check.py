@@ -236,6 +236,9 @@ def test_yaml_booleans_for_risky_are_understood(tmp_path):
     (lambda d: d.update(questions=d["questions"] * 2), "questions"),
     (lambda d: d["levels"]["lower"]["title"].update(en="Safe"), "levels.lower.title.en"),
     (lambda d: d["levels"]["lower"]["summary"].update(ru="Предложение безопасно."), "levels.lower.summary.ru"),
+    (lambda d: d["levels"]["lower"]["title"].update(en="Looks safer"), "levels.lower.title.en"),
+    (lambda d: d["levels"]["lower"]["title"].update(ru="Выглядит надёжнее"), "levels.lower.title.ru"),
+    (lambda d: d["levels"]["lower"]["title"].update(tg="Камхатартар менамояд"), "levels.lower.title.tg"),
     (lambda d: d["levels"].pop("high"), "levels.high"),
     (lambda d: d["levels"].update(safe=d["levels"]["lower"]), "levels.safe"),
     (lambda d: d["levels"]["careful"].update(related=["nope"]), "levels.careful.related"),
@@ -421,6 +424,18 @@ def test_all_safer_answers_look_safer_but_never_safe(check, topics):
         assert not NEVER[lang].search(reply.text.replace(check.content.disclaimer[lang], ""))
         assert check.content.disclaimer[lang] in reply.text
     assert "guarantee" in check.content.disclaimer["en"]
+
+
+@pytest.mark.parametrize("lang, no_proof", [("en", "no guarantee"), ("ru", "не гарантия"), ("tg", "кафолат нест")])
+def test_few_warning_signs_say_a_licence_is_no_proof(check, topics, lang, no_proof):
+    """An offer with no warning signs is not called safer: the verdict says a licence or a friend's word proves
+    nothing, and none of the three verdicts sends people to a hotline to check the offer."""
+    reply = check.act("c:" + check.answers(), lang, topics)
+    assert no_proof in reply.text
+    assert "Looks safer" not in reply.text and "надёжнее" not in reply.text
+    for level in check.content.levels.values():
+        for step in level.steps:
+            assert "call a hotline and ask" not in step.text["en"]
 
 
 def test_passport_and_fee_up_front_is_high(check):

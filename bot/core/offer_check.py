@@ -57,7 +57,7 @@ RED_LINE_WEIGHT = 3
 HIGH_POINTS = 8
 #: "careful" from this many points: any risky answer, or one "don't know" on a weight-2 or weight-3 question.
 CAREFUL_POINTS = 2
-#: Below CAREFUL_POINTS: "lower" ("looks safer"). There is no "safe" level: the bot cannot guarantee an offer.
+#: Below CAREFUL_POINTS: "lower" ("fewer warning signs"). There is no "safe" level: the bot cannot guarantee an offer.
 LEVELS: tuple[str, ...] = ("lower", "careful", "high")
 
 #: Reasons listed in the verdict, most serious first; the rest are counted in one line, so it fits a phone screen.
@@ -84,9 +84,10 @@ _QUESTION_FIELDS = {"id", "risky", "weight", "topic", "sources", "text", "reason
 _LEVEL_FIELDS = {"icon", "title", "summary", "steps", "related"}
 _TOP_FIELDS = {"title", "intro", "stopped", "reasons_heading", "steps_heading", "disclaimer", "questions", "levels",
                "match"}
-#: Words that would promise an offer is safe; refused in the level titles and summaries.
-_NEVER_SAFE = {"en": re.compile(r"\bsafe\b", re.I), "ru": re.compile(r"\bбезопасн", re.I),
-               "tg": re.compile(r"\bбехатар\b", re.I)}
+#: Words that would promise an offer is safe, or safer; refused in the level titles and summaries. Answers with few
+#: warning signs prove nothing: an agency advertised on TV deceived 34 people in 2008 (hrc_upr2011).
+_NEVER_SAFE = {"en": re.compile(r"\bsafer?\b", re.I), "ru": re.compile(r"\bбезопасн|\bнадёжн|\bнадежн", re.I),
+               "tg": re.compile(r"\bбехатар\b|камхатар|\bбоэътимод", re.I)}
 
 
 @dataclass(frozen=True)
