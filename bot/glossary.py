@@ -135,9 +135,8 @@ def content_texts(content: Content) -> Iterator[Text]:
         file = _relative(topic.path, content)
         for lang in LANGUAGES:
             yield Text(file, f"title.{lang}", lang, topic.title[lang])
-            summary = getattr(topic, "summary", None)
-            if summary:
-                yield Text(file, f"summary.{lang}", lang, summary[lang])
+            if lang in topic.summary:
+                yield Text(file, f"summary.{lang}", lang, topic.summary[lang])
         for part in ("answer", "details"):
             for i, point in enumerate(getattr(topic, part)):
                 for lang in LANGUAGES:

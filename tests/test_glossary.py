@@ -111,3 +111,9 @@ def test_check_fails_on_a_broken_glossary(content_copy):
     out = _check(content_copy)
     assert out.returncode == 1
     assert "glossary.yaml" in out.stderr
+
+
+def test_summaries_are_checked_too(content_copy):
+    _edit(content_copy / "topics" / "contract.yaml", lambda d: d["summary"].update(tg="Бо кордеҳ шартнома гиред."))
+    found = {(w.field, w.found) for w in _warnings(content_copy) if w.file.endswith("contract.yaml")}
+    assert ("summary.tg", "кордеҳ") in found
