@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
-from bot import LANGUAGES, PROJECT_ROOT
+from bot import LANGUAGES
 from bot.content import REQUIRED_TOPICS, ContentError, load_content
 
 
@@ -50,13 +49,6 @@ def test_no_phone_numbers_hidden_in_topic_text(content):
         for point in topic.answer + topic.details:
             for lang in LANGUAGES:
                 assert not re.search(r"\+?\d[\d \-]{6,}\d", point.text[lang]), (topic.id, point.text[lang])
-
-
-@pytest.fixture
-def content_copy(tmp_path: Path) -> Path:
-    root = tmp_path / "content"
-    shutil.copytree(PROJECT_ROOT / "content", root)
-    return root
 
 
 def _edit(path: Path, change) -> None:

@@ -9,24 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
+from test_content import _edit  # the same YAML edit as the content tests
 
 from bot import PROJECT_ROOT
 from bot.content import ContentError, load_content
 from bot.glossary import catalogue_texts, content_texts, glossary_warnings, label_texts, load_glossary
-
-
-@pytest.fixture
-def content_copy(tmp_path: Path) -> Path:
-    root = tmp_path / "content"
-    shutil.copytree(PROJECT_ROOT / "content", root)
-    return root
-
-
-def _edit(path: Path, change) -> None:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def _warnings(root: Path):
