@@ -73,6 +73,7 @@ def cmd_topics(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from bot.content import ContentError, load_content
+    from bot.glossary import check_glossary
     from bot.i18n import check_catalogues
 
     problems: list[str] = []
@@ -85,6 +86,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     model = None
     if content is not None:
         model = _checked_model(content, problems)
+        warnings, glossary_problems = check_glossary(content)
+        problems.extend(str(p) for p in glossary_problems)
+        if warnings:  # words to change, not errors: a variant can be right in a quotation, so check still passes
+            print(f"{len(warnings)} glossary warning(s): the bot's own text uses a variant to avoid "
+                  "(content/glossary.yaml):")
+            for warning in warnings:
+                print(f"  {warning}")
     if problems:
         print(f"{len(problems)} problem(s) found:", file=sys.stderr)
         for problem in problems:

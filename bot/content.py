@@ -30,6 +30,9 @@ REQUIRED_TOPICS: tuple[str, ...] = (
 )
 LINE_KINDS = ("emergency", "police", "ambulance", "fire", "hotline", "consulate", "ngo")
 TITLE_MAX = 40
+#: A topic's one-line summary: inline results and the kit index show it whole, so it must fit and end as a sentence.
+SUMMARY_MAX = 100
+SUMMARY_ENDINGS = (".", "!", "?")
 ANSWER_MAX = 700
 DETAILS_MAX = 1200
 MIN_MATCH_PHRASES = 5
@@ -63,6 +66,8 @@ class Topic:
     reviewed: Mapping[str, bool]
     match: Mapping[str, tuple[str, ...]]
     path: Path
+    #: One complete phrase per language (at most SUMMARY_MAX characters), shown whole where a card is only listed.
+    summary: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -246,9 +251,15 @@ def _load_topic(path: Path, root: Path, sources: Mapping[str, Any], problems: li
     reviewed = {lang: bool(reviewed_raw.get(lang, False)) for lang in LANGUAGES}
     match_raw = check.mapping(data.get("match"), "match")
     match = {lang: check.string_list(match_raw.get(lang), f"match.{lang}", MIN_MATCH_PHRASES) for lang in LANGUAGES}
+    summary = check.per_language(data.get("summary"), "summary", SUMMARY_MAX)
+    for lang, text in summary.items():
+        if text and not text.endswith(SUMMARY_ENDINGS):
+            check.fail(f"summary.{lang}",
+                       "must be a complete phrase ending with . ! or ? (it is shown whole, never cut)")
     return Topic(
         id=path.stem,
         title=check.per_language(data.get("title"), "title", TITLE_MAX),
+        summary=summary,
         answer=_points(check, data.get("answer"), "answer", sources, True, ANSWER_MAX),
         details=_points(check, data.get("details"), "details", sources, False, DETAILS_MAX),
         related=related,

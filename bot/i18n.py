@@ -54,6 +54,12 @@ def gettext_for(lang: str):
     return translations(lang).gettext
 
 
+def ngettext_for(lang: str):
+    """``ngettext(singular, plural, n)`` for one language: the catalogue's Plural-Forms pick the form for ``n``
+    (Russian has three: 1 пункт, 2 пункта, 5 пунктов), so a number in a sentence always agrees with its noun."""
+    return translations(lang).ngettext
+
+
 def check_catalogues() -> list[str]:
     """Problems in the catalogues: missing files, untranslated or fuzzy entries, broken placeholders."""
     from babel.messages.checkers import checkers  # noqa: PLC0415 - only needed by `check`
@@ -75,8 +81,10 @@ def check_catalogues() -> list[str]:
             if not message.id:
                 continue
             field = f"msgid {message.id!r}" if isinstance(message.id, str) else f"msgid {message.id[0]!r}"
-            if lang != "en" and not message.string:
-                problems.append(f"{rel}: {field}: not translated")
+            forms = (message.string,) if isinstance(message.string, str) else tuple(message.string)
+            if lang != "en" and not all(forms):
+                problems.append(f"{rel}: {field}: not translated" + (" (every plural form)" if message.pluralizable
+                                                                       else ""))
             if message.fuzzy:
                 problems.append(f"{rel}: {field}: marked fuzzy (needs review)")
             for checker in checkers:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
-from bot import LANGUAGES, PROJECT_ROOT
+from bot import LANGUAGES
 from bot.content import REQUIRED_TOPICS, ContentError, load_content
 
 
@@ -50,13 +49,6 @@ def test_no_phone_numbers_hidden_in_topic_text(content):
         for point in topic.answer + topic.details:
             for lang in LANGUAGES:
                 assert not re.search(r"\+?\d[\d \-]{6,}\d", point.text[lang]), (topic.id, point.text[lang])
-
-
-@pytest.fixture
-def content_copy(tmp_path: Path) -> Path:
-    root = tmp_path / "content"
-    shutil.copytree(PROJECT_ROOT / "content", root)
-    return root
 
 
 def _edit(path: Path, change) -> None:
@@ -102,3 +94,30 @@ def test_local_lines_come_first(content_copy):
     }]}, allow_unicode=True), encoding="utf-8")
     loaded = load_content(content_copy)
     assert loaded.country("ru").lines[0].name["en"] == "Our line"
+
+
+# -- summaries: one complete phrase per topic and language, shown whole in inline results and the kit index ---------
+
+def test_every_topic_has_a_whole_summary_in_every_language(content):
+    from bot.content import SUMMARY_MAX
+    for topic in content.topics.values():
+        for lang in LANGUAGES:
+            summary = topic.summary[lang]
+            assert 20 <= len(summary) <= SUMMARY_MAX, (topic.id, lang, summary)
+            assert summary[-1] in ".!?", (topic.id, lang, summary)
+            assert summary != topic.answer[0].text[lang][:len(summary)], (topic.id, lang)  # not a cut of answer[0]
+
+
+@pytest.mark.parametrize("change, field, words", [
+    (lambda d: d.pop("summary"), "summary", "expected a mapping"),
+    (lambda d: d["summary"].pop("ru"), "summary.ru", "missing"),
+    (lambda d: d["summary"].update(en="Check the agency, its licence and the contract before you pay anything to "
+                                      "anyone at all, and keep every receipt."), "summary.en", "too long"),
+    (lambda d: d["summary"].update(tg="Агентиро санҷед ва шартномаи хаттӣ гир"), "summary.tg", "complete phrase"),
+])
+def test_a_missing_long_or_cut_summary_is_named(content_copy, change, field, words):
+    _edit(content_copy / "topics" / "check_agency.yaml", change)
+    with pytest.raises(ContentError) as err:
+        load_content(content_copy)
+    assert any(p.file.endswith("topics/check_agency.yaml") and p.field == field and words in p.message
+               for p in err.value.problems), err.value.problems

@@ -102,3 +102,12 @@ def test_welcome_suggests_the_users_language_first(dialogue):
 def test_about_names_sources_and_privacy(dialogue):
     text = dialogue.about("en").text
     assert "Human Rights Centre" in text and "does not keep your messages" in text
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_summary_is_the_topics_own_whole_phrase(dialogue, lang):
+    """Inline results and the kit index describe a card by its summary, never by its first point cut mid-word."""
+    for topic_id, topic in dialogue.content.topics.items():
+        summary = dialogue.summary(topic_id, lang)
+        assert summary == topic.summary[lang]
+        assert len(summary) <= 100 and summary[-1] in ".!?"

@@ -395,6 +395,8 @@ def test_inline_query_offers_topic_cards_with_a_link_that_opens_the_bot(e2e, dia
         topic, result_lang = result["id"].rsplit("-", 1)
         assert result["type"] == "article" and result_lang == lang
         assert result["title"] == title(content, topic, lang)
+        # the description is the topic's summary, whole: never the first point cut off mid-word
+        assert result["description"] == content.topics[topic].summary[lang]
         assert result["input_message_content"]["message_text"] == dialogue.share_text(topic, lang)
         [[button]] = result["reply_markup"]["inline_keyboard"]
         assert button["url"] == f"https://t.me/{BOT_USERNAME}?start={topic}-{lang}"

@@ -238,10 +238,13 @@ def test_every_link_in_the_kit_resolves(kit: KitResult) -> None:
         assert (css.parent / target).is_file(), target
 
 
-def test_index_lists_every_topic_in_every_language(kit: KitResult) -> None:
+def test_index_lists_every_topic_in_every_language(kit: KitResult, content: Content) -> None:
+    """Each topic with its title and its whole one-line summary, so an outreach worker sees what each card says."""
     text = html_lib.unescape((kit.out / "index.html").read_text(encoding="utf-8"))
     for card in kit.cards:
         assert card.title in text
+        assert card.summary == content.topics[card.topic_id].summary[card.lang]
+        assert f'<span class="summary">{card.summary}</span>' in text
 
 
 # -- fonts -----------------------------------------------------------------------------------------------------

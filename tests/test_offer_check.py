@@ -166,7 +166,7 @@ def test_every_text_is_present_in_every_language(check, lang):
         assert level.title[lang].strip() and level.summary[lang].strip() and level.icon
         assert all(step.text[lang].strip() for step in level.steps)
         assert not NEVER[lang].search(level.title[lang] + " " + level.summary[lang])
-    for key in ("title", "intro", "stopped", "reasons_heading", "steps_heading", "more_reasons", "disclaimer"):
+    for key in ("title", "intro", "stopped", "reasons_heading", "steps_heading", "disclaimer"):
         assert getattr(check.content, key)[lang].strip()
 
 
@@ -236,12 +236,14 @@ def test_yaml_booleans_for_risky_are_understood(tmp_path):
     (lambda d: d.update(questions=d["questions"] * 2), "questions"),
     (lambda d: d["levels"]["lower"]["title"].update(en="Safe"), "levels.lower.title.en"),
     (lambda d: d["levels"]["lower"]["summary"].update(ru="Предложение безопасно."), "levels.lower.summary.ru"),
+    (lambda d: d["levels"]["lower"]["title"].update(en="Looks safer"), "levels.lower.title.en"),
+    (lambda d: d["levels"]["lower"]["title"].update(ru="Выглядит надёжнее"), "levels.lower.title.ru"),
+    (lambda d: d["levels"]["lower"]["title"].update(tg="Камхатартар менамояд"), "levels.lower.title.tg"),
     (lambda d: d["levels"].pop("high"), "levels.high"),
     (lambda d: d["levels"].update(safe=d["levels"]["lower"]), "levels.safe"),
     (lambda d: d["levels"]["careful"].update(related=["nope"]), "levels.careful.related"),
     (lambda d: d["levels"]["careful"].update(steps=[]), "levels.careful.steps"),
-    (lambda d: d["more_reasons"].update(en="And more."), "more_reasons.en"),
-    (lambda d: d["more_reasons"].update(en="And {m} more."), "more_reasons.en"),
+    (lambda d: d.update(more_reasons={"en": "And {n} more."}), "more_reasons"),  # now a gettext plural
     (lambda d: d.pop("disclaimer"), "disclaimer"),
 ])
 def test_problems_are_named_by_field(tmp_path, change, field):
@@ -424,6 +426,18 @@ def test_all_safer_answers_look_safer_but_never_safe(check, topics):
     assert "guarantee" in check.content.disclaimer["en"]
 
 
+@pytest.mark.parametrize("lang, no_proof", [("en", "no guarantee"), ("ru", "не гарантия"), ("tg", "кафолат нест")])
+def test_few_warning_signs_say_a_licence_is_no_proof(check, topics, lang, no_proof):
+    """An offer with no warning signs is not called safer: the verdict says a licence or a friend's word proves
+    nothing, and none of the three verdicts sends people to a hotline to check the offer."""
+    reply = check.act("c:" + check.answers(), lang, topics)
+    assert no_proof in reply.text
+    assert "Looks safer" not in reply.text and "надёжнее" not in reply.text
+    for level in check.content.levels.values():
+        for step in level.steps:
+            assert "call a hotline and ask" not in step.text["en"]
+
+
 def test_passport_and_fee_up_front_is_high(check):
     level, reasons = check.verdict(check.answers(passport="y", fee="y"))
     assert level == "high"
@@ -479,7 +493,30 @@ def test_all_dont_know_is_high_and_lists_at_most_five_reasons(check, topics):
     reply = check.act("c:" + answers, "en", topics)
     listed = [line for line in reply.text.splitlines() if line.startswith("❓")]
     assert len(listed) == MAX_REASONS
-    assert check.content.more_reasons["en"].format(n=N - MAX_REASONS) in reply.text
+    assert f"And {N - MAX_REASONS} more points to check." in reply.text
+
+
+@pytest.mark.parametrize("hidden, line", [
+    (1, "И ещё 1 пункт для проверки."),
+    (2, "И ещё 2 пункта для проверки."),
+    (5, "И ещё 5 пунктов для проверки."),
+])
+def test_hidden_reasons_are_counted_with_the_right_russian_plural(check, topics, hidden, line):
+    """The line under the reasons agrees with its number the way Russian needs: 1 пункт, 2 пункта, 5 пунктов."""
+    answers = "d" * (MAX_REASONS + hidden) + "".join(q.safer for q in check.questions[MAX_REASONS + hidden:])
+    reply = check.act("c:" + answers, "ru", topics)
+    assert line in reply.text
+    assert "пунктов: " not in reply.text
+
+
+@pytest.mark.parametrize("lang, one, two", [
+    ("en", "And 1 more point to check.", "And 2 more points to check."),
+    ("tg", "Ва боз 1 нуқтаи дигар барои санҷиш.", "Ва боз 2 нуқтаи дигар барои санҷиш."),
+])
+def test_hidden_reasons_in_the_other_languages(check, topics, lang, one, two):
+    for hidden, line in ((1, one), (2, two)):
+        answers = "d" * (MAX_REASONS + hidden) + "".join(q.safer for q in check.questions[MAX_REASONS + hidden:])
+        assert line in check.act("c:" + answers, lang, topics).text
 
 
 def test_reasons_most_serious_first(check):

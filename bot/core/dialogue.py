@@ -247,8 +247,9 @@ class Dialogue:
         return self.topic(topic_id, lang).text
 
     def summary(self, topic_id: str, lang: str) -> str:
-        """One line describing a topic (inline results, the outreach kit)."""
-        return self.content.topics[topic_id].answer[0].text[lang]
+        """One line describing a topic (inline results, the outreach kit index): the topic's own summary, written to
+        be shown whole, so a list never ends a card's description mid-word."""
+        return self.content.topics[topic_id].summary[lang]
 
     # -- pieces -------------------------------------------------------------------------------------------------
 

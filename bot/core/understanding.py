@@ -45,7 +45,7 @@ class Thresholds:
     emergency_sure: float = 0.8   # the model alone, whatever the words: "I escaped but they are looking for me"
     out_of_scope_veto: float = 0.7  # "this heat is killing me", "how to kill time": the model is this sure that the
     #                                  message is out of scope, and not leaning to an emergency at all
-    single_word_card: float = 0.75 # one word ("деньги", "pul") is vague: a card only when the model is this sure
+    single_word_card: float = 0.8  # one word ("деньги", "pul") is vague: a card only when the model is this sure
 
 
 DEFAULT_THRESHOLDS = Thresholds()

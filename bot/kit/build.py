@@ -106,7 +106,8 @@ def card_view(content: Content, topic: Topic, lang: str, username: str, numbers:
     points = tuple(html.PointView(p.text[lang], _sources(content, p.sources, lang)) for p in topic.answer)
     return html.CardView(topic_id=topic.id, lang=lang, title=topic.title[lang], points=points,
                          draft=not topic.reviewed.get(lang, False), url=link(username, topic.id, lang),
-                         username=username, numbers=numbers, made=made, numbers_first=topic.id == EMERGENCY)
+                         username=username, numbers=numbers, made=made, numbers_first=topic.id == EMERGENCY,
+                         summary=topic.summary.get(lang, ""))
 
 
 def _prepare(out: Path) -> None:

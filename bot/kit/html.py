@@ -63,6 +63,7 @@ class CardView:
     numbers: NumbersView
     made: dt.date
     numbers_first: bool = False  # the emergency card: the numbers are what matters, so they come first
+    summary: str = ""  # the topic's one-line summary, for the index
 
     @property
     def stem(self) -> str:
@@ -250,8 +251,9 @@ def index_page(sections: Iterable[LanguageSection], made: dt.date, username: str
             draft = (f' <span class="draft">({_e(bot_text("draft translation", lang))})</span>'
                      if row.card.draft else "")
             link = f'<a href="{_e(row.card.url)}">{_link_text(row.card.display_url)}</a>'
+            summary = f'<br><span class="summary">{_e(row.card.summary)}</span>' if row.card.summary else ""
             rows.append(f'<tr><td class="thumb"><img src="qr/{_e(row.card.stem)}.svg" alt="QR"></td>'
-                        f'<td>{_e(row.card.title)}{draft}</td><td class="files">{files}</td>'
+                        f'<td>{_e(row.card.title)}{draft}{summary}</td><td class="files">{files}</td>'
                         f'<td class="link">{link}</td></tr>')
         parts.append(
             f'<section id="{_e(lang)}" lang="{_e(lang)}"><h2>{_e(LANGUAGE_NAMES.get(lang, lang))}: '

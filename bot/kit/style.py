@@ -142,6 +142,7 @@ ${poster_fits}
 .index td.link { font-size: 12px; overflow-wrap: anywhere; color: var(--muted); }
 .index .note { color: var(--muted); font-size: 13px; }
 .index .draft { color: var(--warn); font-size: 13px; }
+.index .summary { color: var(--muted); font-size: 13px; }
 """).substitute(
     family=FONT_FAMILY, card_qr=f"{CARD_QR_MM:g}", poster_qr=f"{POSTER_QR_MM:g}",
     card_fits=_fits("card", CARD_FONT_PT), poster_fits=_fits("poster", POSTER_FONT_PT))

@@ -204,7 +204,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         results.append(InlineQueryResultArticle(
             id=f"{topic_id}-{lang}",
             title=topic.title[lang],
-            description=d.dialogue.summary(topic_id, lang)[:120],
+            description=d.dialogue.summary(topic_id, lang),
             input_message_content=InputTextMessageContent(d.dialogue.share_text(topic_id, lang),
                                                           link_preview_options=NO_PREVIEW),
             reply_markup=InlineKeyboardMarkup(
