@@ -54,6 +54,12 @@ def gettext_for(lang: str):
     return translations(lang).gettext
 
 
+def ngettext_for(lang: str):
+    """``ngettext(singular, plural, n)`` for one language: the catalogue's plural rule picks the form (Russian has
+    three), so a count in text always agrees with its noun."""
+    return translations(lang).ngettext
+
+
 def check_catalogues() -> list[str]:
     """Problems in the catalogues: missing files, untranslated or fuzzy entries, broken placeholders."""
     from babel.messages.checkers import checkers  # noqa: PLC0415 - only needed by `check`
