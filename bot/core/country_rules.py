@@ -49,6 +49,20 @@ class RulesView:
         score = {r.id: sum(self._weight.get(w, 0.0) for w in self._words[(r.country, r.id)] & asked) for r in rules}
         return tuple(sorted(rules, key=lambda r: -score[r.id]))  # stable: ties keep file order
 
+    def best(self, toks: Sequence[str], country: str | None = None) -> tuple[Rule | None, float, int]:
+        """The rule (of ``country``, or of any) sharing the most distinctive words with a message: the rule,
+        the summed weight of the shared words and how many there are."""
+        asked = _stems(toks)
+        best: tuple[Rule | None, float, int] = (None, 0.0, 0)
+        for rule in self.book.all():
+            if country is not None and rule.country != country:
+                continue
+            shared = self._words[(rule.country, rule.id)] & asked
+            score = sum(self._weight.get(w, 0.0) for w in shared)
+            if score > best[1]:
+                best = (rule, score, len(shared))
+        return best
+
     def source_line(self, rule: Rule) -> str:
         """ "Federal Law 393-FZ, 2013-12-28; Klerk.ru, 2025-08-15" """
         return "; ".join(f"{short_name(self.sources, s)}, {self.sources[s].get('date')}" for s in rule.sources)

@@ -68,7 +68,27 @@ class Dialogue:
         toks = tokens(text)
         named = self.spotter.spot(text, toks)
         country = (destination if destination in named else named[0]) if named else None
+        rule_card = self._rule_question(u, toks, country)
+        if rule_card is not None:
+            topic_id, rule_country = rule_card
+            return self.topic(topic_id, u.lang, destination=destination, named=rule_country, toks=toks)
         return self.reply_for(u, destination, named=country, toks=toks)
+
+    def _rule_question(self, u: Understanding, toks: list[str], named: str | None) -> tuple[str, str] | None:
+        """A question about one country rule that the topic vote missed ("what is huroob in Saudi Arabia", "реестр
+        контролируемых лиц"): the card that shows that rule, and its country. Only when the vote was unsure, found
+        nothing, or picked a card without rules, and the message shares distinctive words with the rule's text;
+        an emergency or a greeting is never redirected."""
+        if u.kind in ("unsure", "out_of_scope"):
+            needed = 2.0 if named else 4.0
+        elif u.kind == "topic" and u.topic not in RULE_TOPICS:
+            needed = 4.0 if named else 8.0
+        else:
+            return None
+        rule, score, shared = self.rules.best(toks, named)
+        if rule is None or score < needed or (shared < 2 and not named) or rule.topics[0] not in self.content.topics:
+            return None
+        return rule.topics[0], rule.country
 
     def reply_for(self, u: Understanding, destination: str | None = None, named: str | None = None,
                   toks: list[str] | None = None) -> Reply:
