@@ -448,6 +448,41 @@ def test_forget_erases_the_language_choice(e2e, dialogue):
     assert buttons(welcome)[0][0] == ("Русский", "l:ru"), "the Telegram language is suggested again"
 
 
+def stored_destination(data_dir: Path, user: int):
+    key = hmac.new((data_dir / "salt.key").read_bytes(), str(user).encode(), hashlib.sha256).hexdigest()
+    with sqlite3.connect(f"file:{data_dir / 'saferoad.sqlite3'}?mode=ro", uri=True) as db:
+        row = db.execute("SELECT destination FROM users WHERE user_key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def test_choosing_a_destination_with_one_tap_is_remembered_used_and_forgotten(e2e, dialogue):
+    user = e2e.new_user()
+    e2e.command(user, "/start en", lang="en")
+    card = e2e.send(user, "registration", lang="en")
+    same(card, dialogue.respond("registration", "en"))
+    assert "🇷🇺 Russia: rules as of" in card["text"] and "d:kz:legal_stay" in actions(card)
+
+    chosen, answered = e2e.press(user, card, "d:kz:legal_stay", lang="en")
+    assert answered.ok and chosen["message_id"] == card["message_id"], "the same card now shows Kazakhstan"
+    same(chosen, dialogue.act("d:kz:legal_stay", "en"))
+    assert "🇰🇿 Kazakhstan: rules as of" in chosen["text"]
+    assert stored_destination(e2e.bot.data_dir, user) == "kz"
+
+    again = e2e.send(user, "registration", lang="en")  # remembered: no need to tap again
+    same(again, dialogue.respond("registration", "en", destination="kz"))
+    assert "🇰🇿 Kazakhstan" in again["text"] and "🇷🇺 Russia: rules" not in again["text"]
+
+    forged, answered = e2e.press(user, again, "d:zz:legal_stay", lang="en", check=False)
+    assert answered.ok
+    same(forged, dialogue.stale("en"))
+    assert stored_destination(e2e.bot.data_dir, user) == "kz"
+
+    e2e.command(user, "/forget", lang="en")
+    assert stored_destination(e2e.bot.data_dir, user) is None
+    after = e2e.send(user, "registration", lang="en")
+    assert "🇷🇺 Russia: rules as of" in after["text"]
+
+
 def test_the_database_holds_no_user_ids_and_no_message_texts(e2e):
     own = {"tg": ["корфармо маошамро намедиҳад", "маро мезананд ва берун намебароранд ёрӣ диҳед"],
            "ru": ["хозяин держит мой паспорт в сейфе", "какая погода в Москве завтра"],
