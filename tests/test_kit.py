@@ -19,6 +19,7 @@ import shutil
 import struct
 import subprocess
 import zlib
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -186,6 +187,7 @@ def test_every_printed_number_carries_its_note_and_both_dates(kit: KitResult, co
         for line in country.lines:
             by_number.setdefault(line.number, []).append(line)
     pages = [kit.out / sub / f"{card.stem}.html" for card in kit.cards for sub in ("cards", "sheets", "posters")]
+    shared = Counter(line.read for country in content.countries for line in country.lines).most_common(1)[0][0]
     for path in pages:
         page = path.read_text(encoding="utf-8")
         lang = re.search(r'<html lang="(\w+)"', page).group(1)
@@ -203,7 +205,7 @@ def test_every_printed_number_carries_its_note_and_both_dates(kit: KitResult, co
                         and (line.read.isoformat() in footnote or line.read.isoformat() in text))
 
             assert any(told(line) for line in by_number[number]), (path.name, number, footnote)
-        assert "2026-11-24" in text  # the read date most numbers share, stated once
+        assert shared.isoformat() in text  # the read date most numbers share, stated once
         for label in ("Numbers checked", "Номера проверены", "Рақамҳо санҷида шуданд"):
             assert label not in text, "a read date must not pass for a test call"
 
