@@ -70,6 +70,20 @@ def test_rule_questions_get_the_fact_with_its_dates(dialogue, lang, question, fa
     assert rule.checked.isoformat() in reply.text
 
 
+@pytest.mark.parametrize(("lang", "story", "topic"), [
+    ("en", "My cousin in Moscow says his boss took everyone's passports to arrange the patent and the medical exam, "
+           "and three months later nobody has them back. What can he do?", "passport_taken"),
+    ("ru", "Бригадир в Москве забрал у нас паспорта, говорит, для оформления патента и медосмотра, и уже третий "
+           "месяц не отдаёт. Что делать?", "passport_taken"),
+    ("ru", "какая погода завтра в москве", None),
+    ("en", "what will the weather be in Dubai tomorrow", None),
+])
+def test_a_message_that_only_touches_a_rule_keeps_its_own_answer(dialogue, lang, story, topic):
+    """Naming a country or mentioning a patent in passing is not a question about a rule."""
+    reply = dialogue.respond(story, lang)
+    assert reply.topic == topic, (reply.kind, reply.topic)
+
+
 def rule_lines(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.startswith("• ") and "[" in line]
 

@@ -24,7 +24,9 @@ _MIN_WORD = 4
 _STEM = 5
 
 
-def _stems(toks: Sequence[str]) -> set[str]:
+def distinctive_words(toks: Sequence[str]) -> set[str]:
+    """The words of a message that can tell rules apart: 4 letters or more, cut to a short stem so Russian cases and
+    Tajik suffixes meet."""
     return {t[:_STEM] for t in toks if len(t) >= _MIN_WORD and t.isalpha()}
 
 
@@ -34,7 +36,7 @@ class RulesView:
     def __init__(self, book: RuleBook, sources: Mapping[str, Any]):
         self.book = book
         self.sources = sources
-        self._words = {(r.country, r.id): _stems([t for lang in LANGUAGES for t in tokens(r.text[lang])])
+        self._words = {(r.country, r.id): distinctive_words([t for lang in LANGUAGES for t in tokens(r.text[lang])])
                        for r in book.all()}
         counts = Counter(w for words in self._words.values() for w in words)
         n = max(len(self._words), 1)
@@ -45,14 +47,14 @@ class RulesView:
         rules = self.book.for_topic(country, topic)
         if not toks or len(rules) < 2:
             return rules
-        asked = _stems(toks)
+        asked = distinctive_words(toks)
         score = {r.id: sum(self._weight.get(w, 0.0) for w in self._words[(r.country, r.id)] & asked) for r in rules}
         return tuple(sorted(rules, key=lambda r: -score[r.id]))  # stable: ties keep file order
 
     def best(self, toks: Sequence[str], country: str | None = None) -> tuple[Rule | None, float, int]:
         """The rule (of ``country``, or of any) sharing the most distinctive words with a message: the rule,
         the summed weight of the shared words and how many there are."""
-        asked = _stems(toks)
+        asked = distinctive_words(toks)
         best: tuple[Rule | None, float, int] = (None, 0.0, 0)
         for rule in self.book.all():
             if country is not None and rule.country != country:

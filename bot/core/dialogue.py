@@ -16,7 +16,7 @@ import re
 
 from bot import LANGUAGES
 from bot.content import Content, Line, Topic, cited_sources
-from bot.core.country_rules import MAX_ON_CARD, RulesView
+from bot.core.country_rules import MAX_ON_CARD, RulesView, distinctive_words
 from bot.core.destination import DestinationSpotter
 from bot.core.normalize import tokens
 from bot.core.numbers import dates_text, footnotes
@@ -28,6 +28,9 @@ from bot.i18n import gettext_for
 from bot.rules import RULE_TOPICS, RuleBook
 
 LANGUAGE_NAMES = {"tg": "Тоҷикӣ", "ru": "Русский", "en": "English"}
+#: A message goes to the card of a rule only if the rule shares at least this part of its distinctive words: a
+#: quarter when the topic vote found no card, half when it chose a card that shows no rules.
+MIN_RULE_SHARE = {"unsure": 0.25, "out_of_scope": 0.25, "topic": 0.5}
 _ACTION_RE = re.compile(r"^[a-z]{1,6}(:[a-z0-9_]{1,40}){0,2}$")
 
 
@@ -85,9 +88,13 @@ class Dialogue:
             needed = 4.0 if named else 8.0
         else:
             return None
+        if named:  # the country's own name ("в Москве") says nothing about which of its rules is meant
+            toks = [w for w in toks if not self.spotter.spot(w, [w])]
         rule, score, shared = self.rules.best(toks, named)
         if rule is None or score < needed or (shared < 2 and not named) or rule.topics[0] not in self.content.topics:
             return None
+        if shared < MIN_RULE_SHARE[u.kind] * len(distinctive_words(toks)):
+            return None  # a long story that touches a rule in passing ("паспорт", "патент") is not a question about it
         return rule.topics[0], rule.country
 
     def reply_for(self, u: Understanding, destination: str | None = None, named: str | None = None,
