@@ -87,8 +87,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     n_questions = len(content.offer_check.questions) if content.offer_check else 0
     n_rules = sum(1 for _ in content.rules.all()) if content.rules else 0
     n_dest = len(content.rules.destinations) if content.rules else 0
+    home = "".join(f" and {c}" for c in content.rules.home_countries) if content.rules else ""
     print(f"OK: {len(content.topics)} topics, {len(content.countries)} countries with {n_lines} phone lines, "
-          f"{n_rules} rules for {n_dest} destinations, {len(content.intents)} intents, a job-offer check of "
+          f"{n_rules} rules for {n_dest} destinations{home}, {len(content.intents)} intents, a job-offer check of "
           f"{n_questions} questions, catalogues for {', '.join(LANGUAGES)}.")
     return 0
 
@@ -170,7 +171,8 @@ def cmd_rules(args: argparse.Namespace) -> int:
         if rule.conflict:
             print(f"    CONFLICT: {rule.conflict['en']}")
     n = sum(1 for _ in book.all())
-    print(f"\n{n} rules for {len(book.destinations)} destinations; {len(stale)} not checked in the last "
+    home = "".join(f" and {c}" for c in book.home_countries)
+    print(f"\n{n} rules for {len(book.destinations)} destinations{home}; {len(stale)} not checked in the last "
           f"{args.stale_days} days.")
     return 1 if stale and args.fail_on_stale else 0
 

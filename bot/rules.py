@@ -65,6 +65,12 @@ class RuleBook:
         return tuple(d.id for d in self.destinations)
 
     @property
+    def home_countries(self) -> tuple[str, ...]:
+        """Countries with rules that are not destinations: Tajikistan's own rules (licensed recruiters, the state
+        pre-departure centre) apply to everyone who leaves, whatever the destination, so cards show them too."""
+        return tuple(c for c in self.by_country if c not in self.destination_ids)
+
+    @property
     def default(self) -> str | None:
         """The destination shown when the user has none: the first listed (Russia, where most migrants go)."""
         return self.destinations[0].id if self.destinations else None

@@ -90,10 +90,15 @@ def rule_lines(text: str) -> list[str]:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_rule_shows_its_dates_on_every_card_it_belongs_to(dialogue, content, lang):
+    home = content.rules.home_countries
     for rule in content.rules.all():
         for topic in rule.topics:
-            reply = dialogue.act(f"m:{topic}:{rule.country}", lang) if content.topics[topic].details \
-                else dialogue.act(f"d:{rule.country}:{topic}", lang)
+            if rule.country in home:  # Tajikistan's own rules: under More, whatever the destination
+                reply = dialogue.act(f"m:{topic}", lang, destination="kz")
+            elif content.topics[topic].details:
+                reply = dialogue.act(f"m:{topic}:{rule.country}", lang)
+            else:
+                reply = dialogue.act(f"d:{rule.country}:{topic}", lang)
             [line] = [ln for ln in reply.text.splitlines() if rule.text[lang] in ln]
             for sid in rule.sources:
                 source = content.sources[sid]
@@ -113,6 +118,41 @@ def test_a_card_shows_a_few_rules_and_counts_the_rest_with_plurals(dialogue, con
     assert f"Ещё {hidden} {word} — кнопка «Подробнее»." in card.text
     more = dialogue.act("m:legal_stay", "ru")
     assert all(r.text["ru"] in more.text for r in rules)
+
+
+@pytest.mark.parametrize("destination", [None, "ru", "kz", "tr", "ae", "sa"])
+def test_tajikistans_own_rules_are_on_their_cards_whatever_the_destination(dialogue, content, destination):
+    home = content.rules.for_topic("tj", "before_departure")
+    assert "tj" in content.rules.home_countries and "tj" not in content.rules.destination_ids and len(home) > 1
+    card = dialogue.topic("before_departure", "en", destination=destination)
+    assert "🇹🇯 Tajikistan: rules as of" in card.text
+    shown = [r for r in home if r.text["en"] in card.text]
+    assert len(shown) == 1 and len(rule_lines(card.text)) <= MAX_ON_CARD  # one place of the card's few
+    more = dialogue.act("m:before_departure", "en", destination=destination)
+    assert all(r.text["en"] in more.text for r in home)
+
+
+@pytest.mark.parametrize(("lang", "question"), [
+    ("ru", "Где центр предотъездной подготовки мигрантов?"),
+    ("tg", "Маркази омодагии пеш аз сафар куҷост?"),
+    ("en", "Where is the pre-departure preparation centre for migrants?"),
+])
+def test_a_question_about_a_tajik_rule_gets_it_first_on_the_chosen_destinations_card(dialogue, content, lang,
+                                                                                      question):
+    reply = dialogue.respond(question, lang, destination="kz")
+    rule = next(r for r in content.rules.for_topic("tj", "before_departure") if r.id == "pre_departure")
+    assert rule.text[lang] in reply.text, reply.text
+    assert "🇰🇿" in reply.text and "🇷🇺" not in reply.text
+    assert all(dialogue.act(b.action, lang, destination="kz").kind == "topic"
+               for b in reply.all_buttons() if b.action.startswith("m:"))
+
+
+@pytest.mark.parametrize(("lang", "question"), [
+    ("ru", "Как узнать, есть ли у агентства по трудоустройству лицензия?"),
+    ("en", "How do I find out whether a recruitment agency has a licence?"),
+])
+def test_how_to_check_an_agency_stays_on_the_card_that_explains_it(dialogue, lang, question):
+    assert dialogue.respond(question, lang).topic == "check_agency"
 
 
 def test_without_a_destination_russia_is_shown_with_one_tap_buttons_for_the_others(dialogue):

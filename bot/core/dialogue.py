@@ -28,6 +28,8 @@ from bot.i18n import gettext_for
 from bot.rules import RULE_TOPICS, RuleBook
 
 LANGUAGE_NAMES = {"tg": "Тоҷикӣ", "ru": "Русский", "en": "English"}
+#: Rules of the home country (Tajikistan) shown on a card besides the destination's; the rest are under More.
+MAX_HOME_ON_CARD = 1
 #: A message goes to the card of a rule only if the rule shares at least this part of its distinctive words: a
 #: quarter when the topic vote found no card, half when it chose a card that shows no rules.
 MIN_RULE_SHARE = {"unsure": 0.25, "out_of_scope": 0.25, "topic": 0.5}
@@ -77,25 +79,30 @@ class Dialogue:
             return self.topic(topic_id, u.lang, destination=destination, named=rule_country, toks=toks)
         return self.reply_for(u, destination, named=country, toks=toks)
 
-    def _rule_question(self, u: Understanding, toks: list[str], named: str | None) -> tuple[str, str] | None:
+    def _rule_question(self, u: Understanding, toks: list[str], named: str | None) -> tuple[str, str | None] | None:
         """A question about one country rule that the topic vote missed ("what is huroob in Saudi Arabia", "реестр
         контролируемых лиц"): the card that shows that rule, and its country. Only when the vote was unsure, found
         nothing, or picked a card without rules, and the message shares distinctive words with the rule's text;
         an emergency or a greeting is never redirected."""
+        skip: tuple[str, ...] = ()
         if u.kind in ("unsure", "out_of_scope"):
             needed = 2.0 if named else 4.0
         elif u.kind == "topic" and u.topic not in RULE_TOPICS:
             needed = 4.0 if named else 8.0
+            # Tajikistan's own rules are on the before-departure card; a card the vote chose ("how do I check an
+            # agency's licence": check_agency) explains the matter better than the rule that names it
+            skip = self.book.home_countries
         else:
             return None
         if named:  # the country's own name ("в Москве") says nothing about which of its rules is meant
             toks = [w for w in toks if not self.spotter.spot(w, [w])]
-        rule, score, shared = self.rules.best(toks, named)
+        rule, score, shared = self.rules.best(toks, named, skip)
         if rule is None or score < needed or (shared < 2 and not named) or rule.topics[0] not in self.content.topics:
             return None
         if shared < MIN_RULE_SHARE[u.kind] * len(distinctive_words(toks)):
             return None  # a long story that touches a rule in passing ("паспорт", "патент") is not a question about it
-        return rule.topics[0], rule.country
+        # a home rule (Tajikistan's) is on every destination's card: keep the user's destination
+        return rule.topics[0], rule.country if rule.country in self.book.destination_ids else named
 
     def reply_for(self, u: Understanding, destination: str | None = None, named: str | None = None,
                   toks: list[str] | None = None) -> Reply:
@@ -205,10 +212,11 @@ class Dialogue:
         parts.append("\n".join(f"• {p.text[lang]}" for p in points))
         country = named or self._destination(destination)
         if topic_id in RULE_TOPICS and country is not None:
+            home = self._home_blocks(topic_id, lang, more, toks)
             block = self._rules_block(topic_id, country, lang, more, chosen=bool(named or destination in
-                                      self.book.destination_ids), toks=toks, shared=shared)
-            if block:
-                parts.append(block)
+                                      self.book.destination_ids), toks=toks, shared=shared,
+                                      room=MAX_ON_CARD - len(home))
+            parts.extend(b for b in (block, *home) if b)
         if topic_id == "hotlines" and not more:
             parts.append(_("Choose a country to see its numbers, with where each number comes from."))
         if notes:
@@ -229,7 +237,9 @@ class Dialogue:
         return f"{flag(country_id)} {country.name[lang] if country else country_id}"
 
     def _rules_block(self, topic_id: str, country: str, lang: str, more: bool, chosen: bool,
-                     toks: list[str] | None, shared: bool) -> str:
+                     toks: list[str] | None, shared: bool, room: int = MAX_ON_CARD) -> str:
+        """The destination's rules for the card: at most ``room`` of them (all under More), the one asked about
+        first."""
         _ = gettext_for(lang)
         title = self._country_name(country, lang)
         rules = self.rules.ranked(country, topic_id, None if more else toks)
@@ -239,13 +249,25 @@ class Dialogue:
             text = _("{country}: we have no checked rules for this topic yet. Ask the consulate.").format(
                 country=title)
         else:
-            shown = rules if more else rules[:MAX_ON_CARD]
+            shown = rules if more else rules[:room]
             text = self.rules.block(title, shown, lang, hidden=len(rules) - len(shown))
         if shared:
             return text + "\n" + _("Rules for other countries: in the bot.")
         if not chosen:
             text += "\n" + _("Most people go to Russia, so its rules are shown. Going elsewhere? Tap your country.")
         return text
+
+    def _home_blocks(self, topic_id: str, lang: str, more: bool, toks: list[str] | None) -> list[str]:
+        """Tajikistan's own rules for the card, whatever the destination: one on the card (the one asked about),
+        taking one of the card's places, and all of them under More."""
+        blocks = []
+        for country in self.book.home_countries:
+            rules = self.rules.ranked(country, topic_id, None if more else toks)
+            if rules:
+                shown = rules if more else rules[:MAX_HOME_ON_CARD]
+                blocks.append(self.rules.block(self._country_name(country, lang), shown, lang,
+                                               hidden=len(rules) - len(shown)))
+        return blocks
 
     def hotlines(self, lang: str, country_id: str | None = None) -> Reply:
         """The countries, or one country's numbers, each with its source and the date it was checked."""
