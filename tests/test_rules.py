@@ -61,8 +61,9 @@ def test_rule_questions_get_the_fact_with_its_dates(dialogue, lang, question, fa
     reply = dialogue.respond(question, lang)
     assert reply.lang == lang and reply.kind == "topic", reply.kind
     assert fact in reply.text, reply.text
-    # the rule that says it shows its sources with their dates, under the date it was checked
+    # the rule that says it comes first on the card, with its sources and their dates, under the date it was checked
     [line] = [ln for ln in reply.text.splitlines() if fact in ln]
+    assert rule_lines(reply.text)[0] == line, reply.text
     rule = next(r for r in dialogue.book.all() if r.text[lang] in line)
     for sid in rule.sources:
         source = dialogue.content.sources[sid]

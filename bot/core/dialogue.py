@@ -73,6 +73,8 @@ class Dialogue:
         toks = tokens(text)
         named = self.spotter.spot(text, toks)
         country = (destination if destination in named else named[0]) if named else None
+        if named:  # a country's name ("в России", "Dubai") says nothing about which of its rules is meant
+            toks = [w for w in toks if not self.spotter.spot(w, [w])]
         rule_card = self._rule_question(u, toks, country)
         if rule_card is not None:
             topic_id, rule_country = rule_card
@@ -83,7 +85,7 @@ class Dialogue:
         """A question about one country rule that the topic vote missed ("what is huroob in Saudi Arabia", "реестр
         контролируемых лиц"): the card that shows that rule, and its country. Only when the vote was unsure, found
         nothing, or picked a card without rules, and the message shares distinctive words with the rule's text;
-        an emergency or a greeting is never redirected."""
+        an emergency or a greeting is never redirected. ``toks`` are the message's words without country names."""
         skip: tuple[str, ...] = ()
         if u.kind in ("unsure", "out_of_scope"):
             needed = 2.0 if named else 4.0
@@ -94,8 +96,6 @@ class Dialogue:
             skip = self.book.home_countries
         else:
             return None
-        if named:  # the country's own name ("в Москве") says nothing about which of its rules is meant
-            toks = [w for w in toks if not self.spotter.spot(w, [w])]
         rule, score, shared = self.rules.best(toks, named, skip)
         if rule is None or score < needed or (shared < 2 and not named) or rule.topics[0] not in self.content.topics:
             return None
