@@ -101,10 +101,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     assert content is not None
     n_lines = sum(len(c.lines) for c in content.countries)
     n_questions = len(content.offer_check.questions) if content.offer_check else 0
+    n_rules = sum(1 for _ in content.rules.all()) if content.rules else 0
+    n_dest = len(content.rules.destinations) if content.rules else 0
+    home = "".join(f" and {c}" for c in content.rules.home_countries) if content.rules else ""
     print(f"OK: {len(content.topics)} topics, {len(content.countries)} countries with {n_lines} phone lines, "
-          f"{len(content.intents)} intents, a job-offer check of {n_questions} questions, "
-          f"{len(content.training)} training messages and an intent model trained on them "
-          f"({model.meta.get('features')} features), catalogues for {', '.join(LANGUAGES)}.")
+          f"{n_rules} rules for {n_dest} destinations{home}, {len(content.intents)} intents, a job-offer check of "
+          f"{n_questions} questions, {len(content.training)} training messages and an intent model trained on "
+          f"them ({model.meta.get('features')} features), catalogues for {', '.join(LANGUAGES)}.")
     return 0
 
 
@@ -188,6 +191,7 @@ def cmd_link(args: argparse.Namespace) -> int:
 
 
 def cmd_hotlines(args: argparse.Namespace) -> int:
+    """Every number with both dates: read in its source, and its last test call (or "never called")."""
     from bot.content import stale_lines
 
     content = _load_dialogue().content
@@ -195,9 +199,37 @@ def cmd_hotlines(args: argparse.Namespace) -> int:
     for country in content.countries:
         for line in country.lines:
             mark = " (RE-CHECK)" if (country, line) in stale else ""
-            print(f"{country.id}  {line.number:<20} {line.kind:<10} checked {line.checked}{mark}  {line.name['en']}"
-                  f"  [{line.source}]")
-    print(f"\n{len(stale)} line(s) not checked in the last {args.stale_days} days.")
+            call = line.last_call
+            called = f"called {call.date} by {call.by}: {call.result}" if call else "never test-called"
+            print(f"{country.id}  {line.number:<20} {line.kind:<10} read {line.read}{mark}; {called}  "
+                  f"{line.name['en']}  [{line.source_date}: {line.source}]")
+            if line.note:
+                print(f"    note: {line.note['en']}")
+    print(f"\n{len(stale)} line(s) not read in their source in the last {args.stale_days} days.")
+    return 1 if stale and args.fail_on_stale else 0
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    """Every country rule with its sources, their dates and the checked date; flags the stale ones."""
+    from bot.rules import short_name, stale_rules
+
+    content = _load_dialogue().content
+    book = content.rules
+    stale = stale_rules(book, args.stale_days)
+    for rule in book.all():
+        mark = " (RE-CHECK)" if rule in stale else ""
+        print(f"{rule.country}  {rule.id:<22} checked {rule.checked}{mark}  cards: {', '.join(rule.topics)}")
+        print(f"    {rule.text['en']}")
+        for sid in rule.sources:
+            src = content.sources[sid]
+            print(f"    source {sid} ({src.get('kind')}, {src.get('date')}): {short_name(content.sources, sid)}"
+                  f"  {src.get('url')}")
+        if rule.conflict:
+            print(f"    CONFLICT: {rule.conflict['en']}")
+    n = sum(1 for _ in book.all())
+    home = "".join(f" and {c}" for c in book.home_countries)
+    print(f"\n{n} rules for {len(book.destinations)} destinations{home}; {len(stale)} not checked in the last "
+          f"{args.stale_days} days.")
     return 1 if stale and args.fail_on_stale else 0
 
 
@@ -250,6 +282,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stale-days", type=int, default=180)
     p.add_argument("--fail-on-stale", action="store_true")
     p.set_defaults(func=cmd_hotlines)
+
+    p = sub.add_parser("rules", help="list the country rules with their sources, and those due for re-checking")
+    p.add_argument("--stale-days", type=int, default=180)
+    p.add_argument("--fail-on-stale", action="store_true")
+    p.set_defaults(func=cmd_rules)
 
     p = sub.add_parser("run", help="run the Telegram bot (needs BOT_TOKEN)")
     p.set_defaults(func=cmd_run)

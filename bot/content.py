@@ -18,8 +18,9 @@ import yaml
 
 from bot import LANGUAGES, PROJECT_ROOT
 
-if TYPE_CHECKING:  # the check's loader builds on this module, so it is imported lazily at run time
+if TYPE_CHECKING:  # these loaders build on this module's checkers, so they are imported lazily at run time
     from bot.core.offer_check import OfferCheckContent
+    from bot.rules import RuleBook
     from bot.training_data import TrainingRow
 
 #: Topic ids other parts of the project (deep links, evaluation, the kit) refer to; all must exist.
@@ -29,6 +30,9 @@ REQUIRED_TOPICS: tuple[str, ...] = (
     "victim_help", "return_home", "report_crime", "health", "child_labour", "emergency",
 )
 LINE_KINDS = ("emergency", "police", "ambulance", "fire", "hotline", "consulate", "ngo")
+#: Kinds of line the emergency card and the printed cards show for every country.
+EMERGENCY_KINDS = ("emergency", "police", "ambulance", "fire")
+CALL_RESULTS = ("answered", "no_answer", "wrong_number")
 TITLE_MAX = 40
 #: A topic's one-line summary: inline results and the kit index show it whole, so it must fit and end as a sentence.
 SUMMARY_MAX = 100
@@ -78,14 +82,34 @@ class Topic:
 
 
 @dataclass(frozen=True)
+class Call:
+    """One test call to a number: who called, when, and whether anyone answered."""
+
+    date: dt.date
+    by: str
+    result: str  # one of CALL_RESULTS
+
+
+@dataclass(frozen=True)
 class Line:
+    """A phone number with two separate dates: ``read`` (last read in its source) and its test ``calls``.
+
+    The two are kept apart because "found in a 2021 article last week" and "someone called it and a person answered"
+    are different promises; most numbers were never called, and users are told so.
+    """
+
     name: Mapping[str, str]
     number: str
     kind: str
     source: str
     source_date: str
-    checked: dt.date
-    note: Mapping[str, str] | None = None
+    read: dt.date
+    calls: tuple[Call, ...] = ()  # newest first; empty: never test-called
+    note: Mapping[str, str] | None = None  # the warning that goes wherever the number goes
+
+    @property
+    def last_call(self) -> Call | None:
+        return self.calls[0] if self.calls else None
 
 
 @dataclass(frozen=True)
@@ -96,7 +120,7 @@ class Country:
     missing: Mapping[str, str] | None = None
 
     def emergency_lines(self) -> tuple[Line, ...]:
-        return tuple(line for line in self.lines if line.kind in ("emergency", "police", "ambulance"))
+        return tuple(line for line in self.lines if line.kind in EMERGENCY_KINDS)
 
 
 @dataclass(frozen=True)
@@ -132,6 +156,7 @@ class Content:
     root: Path = field(default=PROJECT_ROOT / "content")
     offer_check: OfferCheckContent | None = None  # the job-offer check's questions and verdicts
     training: tuple[TrainingRow, ...] = ()  # the intent model's labelled messages (content/training/)
+    rules: RuleBook | None = None  # today's rules per destination country (rules.yaml, destinations.yaml)
 
     def country(self, country_id: str) -> Country | None:
         return next((c for c in self.countries if c.id == country_id), None)
@@ -197,6 +222,49 @@ class _Checker:
         if len(value) < min_len:
             self.fail(field_name, f"at least {min_len} entries expected, found {len(value)}")
         return tuple(v.strip() for v in value)
+
+
+def as_date(value: Any) -> dt.date | None:
+    """A YAML date (unquoted ``2026-11-24``) or an ISO string, else None."""
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def past_date(check: _Checker, value: Any, field_name: str, what: str) -> dt.date:
+    """A required date that is not in the future; problems are named, and ``date.min`` stands in for a bad one."""
+    day = as_date(value)
+    if day is None:
+        check.fail(field_name, f"{what} is required (YYYY-MM-DD)")
+        return dt.date.min
+    if day > dt.date.today():
+        check.fail(field_name, f"date {day} is in the future")
+    return day
+
+
+def _calls(check: _Checker, value: Any, field_name: str) -> tuple[Call, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        check.fail(field_name, "expected a list of test calls (date, by, result), newest first")
+        return ()
+    calls = []
+    for k, raw in enumerate(value):
+        name = f"{field_name}[{k}]"
+        data = check.mapping(raw, name)
+        result = data.get("result")
+        if result not in CALL_RESULTS:
+            check.fail(f"{name}.result", f"expected one of {', '.join(CALL_RESULTS)}, found {result!r}")
+        calls.append(Call(past_date(check, data.get("date"), f"{name}.date", "the date of the call"),
+                          check.text(data.get("by"), f"{name}.by", 80), str(result)))
+    if [c.date for c in calls] != sorted((c.date for c in calls), reverse=True):
+        check.fail(field_name, "test calls must be listed newest first")
+    return tuple(calls)
 
 
 def _read_yaml(path: Path, problems: list[Problem], root: Path) -> Any:
@@ -302,17 +370,10 @@ def _load_countries(path: Path, root: Path, problems: list[Problem]) -> list[Cou
             kind = ld.get("kind")
             if kind not in LINE_KINDS:
                 check.fail(f"{lname}.kind", f"expected one of {', '.join(LINE_KINDS)}, found {kind!r}")
-            checked = ld.get("checked")
-            if isinstance(checked, str):
-                try:
-                    checked = dt.date.fromisoformat(checked)
-                except ValueError:
-                    pass
-            if not isinstance(checked, dt.date):
-                check.fail(f"{lname}.checked", "the date the number was checked is required (YYYY-MM-DD)")
-                checked = dt.date.min
-            elif checked > dt.date.today():
-                check.fail(f"{lname}.checked", f"date {checked} is in the future")
+            if "checked" in ld:
+                check.fail(f"{lname}.checked", "renamed: `read` is when the number was read in its source; test "
+                                               "calls go in `calls`")
+            read = past_date(check, ld.get("read"), f"{lname}.read", "the date the number was read in its source")
             note = ld.get("note")
             lines.append(Line(
                 name=check.per_language(ld.get("name"), f"{lname}.name", 60),
@@ -320,7 +381,8 @@ def _load_countries(path: Path, root: Path, problems: list[Problem]) -> list[Cou
                 kind=str(kind),
                 source=check.text(ld.get("source"), f"{lname}.source"),
                 source_date=check.text(str(ld.get("source_date", "")), f"{lname}.source_date"),
-                checked=checked,
+                read=read,
+                calls=_calls(check, ld.get("calls"), f"{lname}.calls"),
                 note=check.per_language(note, f"{lname}.note", 240) if note is not None else None,
             ))
         missing = c.get("missing")
@@ -445,6 +507,10 @@ def load_content(root: Path | None = None) -> Content:
     menu = _load_menu(root / "menu.yaml", root, topics, problems)
 
     from bot.core.offer_check import load_offer_check  # noqa: PLC0415 - it builds on this module's checkers
+    from bot.rules import check_sources, load_rules  # noqa: PLC0415 - it builds on this module's checkers
+
+    check_sources(sources_data, root, problems)
+    rules = load_rules(root, sources_data, {c.id: c for c in countries}, problems)
 
     offer_check = None
     try:
@@ -459,13 +525,13 @@ def load_content(root: Path | None = None) -> Content:
     if problems:
         raise ContentError(problems)
     return Content(topics=topics, countries=tuple(countries), intents=intents, sources=sources_data, menu=menu,
-                   root=root, offer_check=offer_check, training=training)
+                   root=root, offer_check=offer_check, training=training, rules=rules)
 
 
 def stale_lines(content: Content, max_age_days: int, today: dt.date | None = None) -> Iterable[tuple[Country, Line]]:
-    """Lines whose number has not been confirmed for ``max_age_days``: the re-check list for the deploying NGO."""
+    """Lines not read in their source for ``max_age_days``: the re-check list for the deploying NGO."""
     today = today or dt.date.today()
     for country in content.countries:
         for line in country.lines:
-            if (today - line.checked).days > max_age_days:
+            if (today - line.read).days > max_age_days:
                 yield country, line

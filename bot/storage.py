@@ -1,4 +1,4 @@
-"""What the bot keeps, and nothing more: each user's language and anonymous daily counters.
+"""What the bot keeps, and nothing more: each user's language and destination country, and anonymous daily counters.
 
 Users may be victims of crime, so the store never holds message texts, names, phone numbers or even Telegram user
 ids: a user is known only by an HMAC of their id under a secret salt kept in DATA_DIR (so the table alone cannot be
@@ -24,8 +24,9 @@ from pathlib import Path
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
     user_key TEXT PRIMARY KEY,       -- HMAC-SHA256(salt, user id), never the id itself
-    lang TEXT NOT NULL,
-    updated TEXT NOT NULL            -- day only
+    lang TEXT NOT NULL,              -- '' when only a destination was chosen
+    updated TEXT NOT NULL,           -- day only
+    destination TEXT                 -- a country id (ru, kz, ...) or NULL
 );
 CREATE TABLE IF NOT EXISTS counters (
     day TEXT NOT NULL,
@@ -58,6 +59,13 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(SCHEMA)
+            self._migrate()
+
+    def _migrate(self) -> None:
+        """Databases made before destinations existed get the column (empty for everyone)."""
+        columns = [row[1] for row in self._db.execute("PRAGMA table_info(users)")]
+        if "destination" not in columns:
+            self._db.execute("ALTER TABLE users ADD COLUMN destination TEXT")
 
     def _load_salt(self) -> bytes:
         """A random secret made on first run; losing it only means users choose their language again."""
@@ -76,7 +84,7 @@ class Store:
     def get_lang(self, user_id: int) -> str | None:
         with self._lock:
             row = self._db.execute("SELECT lang FROM users WHERE user_key = ?", (self.user_key(user_id),)).fetchone()
-        return row[0] if row else None
+        return (row[0] or None) if row else None
 
     def set_lang(self, user_id: int, lang: str) -> None:
         with self._lock:
@@ -84,6 +92,20 @@ class Store:
                 "INSERT INTO users (user_key, lang, updated) VALUES (?, ?, ?) "
                 "ON CONFLICT(user_key) DO UPDATE SET lang = excluded.lang, updated = excluded.updated",
                 (self.user_key(user_id), lang, dt.date.today().isoformat()))
+
+    def get_destination(self, user_id: int) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT destination FROM users WHERE user_key = ?",
+                                   (self.user_key(user_id),)).fetchone()
+        return row[0] if row else None
+
+    def set_destination(self, user_id: int, destination: str) -> None:
+        """Remember the country the user goes to; a user with no row yet gets one without a chosen language."""
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO users (user_key, lang, updated, destination) VALUES (?, '', ?, ?) "
+                "ON CONFLICT(user_key) DO UPDATE SET destination = excluded.destination, updated = excluded.updated",
+                (self.user_key(user_id), dt.date.today().isoformat(), destination))
 
     def forget(self, user_id: int) -> bool:
         """Erase everything kept about this user; True if there was something."""

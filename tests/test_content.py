@@ -33,14 +33,15 @@ def test_related_topics_exist(content):
         assert set(topic.related) <= set(content.topics)
 
 
-def test_every_phone_number_has_a_source_and_checked_date(content):
+def test_every_phone_number_has_a_source_and_read_date(content):
     ids = {c.id for c in content.countries}
     assert {"tj", "ru", "kz", "ae", "tr", "sa"} <= ids
     for country in content.countries:
         assert country.lines or country.missing, country.id
         for line in country.lines:
             assert line.source and line.source_date
-            assert dt.date(2020, 1, 1) <= line.checked <= dt.date.today()
+            assert dt.date(2020, 1, 1) <= line.read <= dt.date.today()
+            assert all(call.date <= dt.date.today() for call in line.calls)
 
 
 def test_no_phone_numbers_hidden_in_topic_text(content):
@@ -71,11 +72,11 @@ def test_unknown_source_is_named(content_copy):
     assert "answer[1].sources" in str(err.value) and "wikipedia" in str(err.value)
 
 
-def test_number_without_checked_date_is_refused(content_copy):
-    _edit(content_copy / "hotlines.yaml", lambda d: d["countries"][0]["lines"][0].pop("checked"))
+def test_number_without_read_date_is_refused(content_copy):
+    _edit(content_copy / "hotlines.yaml", lambda d: d["countries"][0]["lines"][0].pop("read"))
     with pytest.raises(ContentError) as err:
         load_content(content_copy)
-    assert "countries[0].lines[0].checked" in str(err.value)
+    assert "countries[0].lines[0].read" in str(err.value)
 
 
 def test_broken_yaml_names_the_line(content_copy):
@@ -90,7 +91,7 @@ def test_local_lines_come_first(content_copy):
     (content_copy / "local" / "hotlines.yaml").write_text(yaml.safe_dump({"countries": [{
         "id": "ru", "name": {"tg": "Русия", "ru": "Россия", "en": "Russia"},
         "lines": [{"name": {"tg": "Хати мо", "ru": "Наша линия", "en": "Our line"}, "number": "+7 900 000 00 00",
-                   "kind": "ngo", "source": "Our NGO", "source_date": "2026", "checked": dt.date(2026, 1, 5)}],
+                   "kind": "ngo", "source": "Our NGO", "source_date": "2026", "read": dt.date(2026, 1, 5)}],
     }]}, allow_unicode=True), encoding="utf-8")
     loaded = load_content(content_copy)
     assert loaded.country("ru").lines[0].name["en"] == "Our line"

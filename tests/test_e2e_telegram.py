@@ -7,7 +7,7 @@ webhook and start-up failures get their own processes.
 
 Expected texts come from the same dialogue core the bot runs (``dialogue`` fixture) rendered as the adapter renders
 them, so a mismatch means the Telegram side changed what the core said; independent anchors (the letters of each
-language, "112", "Проверено", the t.me link) check the core's answers themselves.
+language, "112", "Прочитан в источнике", the t.me link) check the core's answers themselves.
 """
 
 from __future__ import annotations
@@ -243,12 +243,13 @@ def test_buttons_lead_through_a_section_a_card_more_hotlines_and_back(e2e, dialo
         if data == "h:ru":
             numbers = message["text"]
             assert "112" in numbers
-            assert re.findall(rf"Проверено: {DATE}", numbers), numbers
-            assert numbers.count("Проверено:") == numbers.count("☎️"), "every number shows when it was checked"
+            assert re.findall(rf"Прочитан в источнике: {DATE}", numbers), numbers
+            assert numbers.count("Прочитан в источнике:") == numbers.count("☎️"), "every number shows its read date"
+            assert "Проверочный звонок 2024-11-21 (Asia-Plus): не ответили." in numbers
     assert len(e2e.replies(user, 0)) == 1, "one message, edited; nothing new sent"
 
 
-def test_hotline_numbers_in_english_show_their_checked_dates(e2e, dialogue):
+def test_hotline_numbers_in_english_show_their_read_and_call_dates(e2e, dialogue):
     user = e2e.new_user()
     menu = e2e.command(user, "/start en", lang="ru")
     before, _ = e2e.press(user, menu, "s:before")
@@ -258,8 +259,9 @@ def test_hotline_numbers_in_english_show_their_checked_dates(e2e, dialogue):
     numbers, answered = e2e.press(user, countries, "h:tj")
     assert answered.ok
     same(numbers, dialogue.hotlines("en", "tj"))
-    assert re.findall(rf"Checked: {DATE}", numbers["text"])
-    assert numbers["text"].count("Checked:") == numbers["text"].count("☎️")
+    assert re.findall(rf"Read in the source: {DATE}", numbers["text"])
+    assert numbers["text"].count("Read in the source:") == numbers["text"].count("☎️")
+    assert numbers["text"].count("Never test-called.") == numbers["text"].count("☎️"), "none was called"
 
 
 def test_a_double_tap_is_answered_once_and_sends_nothing_more(e2e, dialogue):
@@ -448,6 +450,41 @@ def test_forget_erases_the_language_choice(e2e, dialogue):
     assert buttons(welcome)[0][0] == ("Русский", "l:ru"), "the Telegram language is suggested again"
 
 
+def stored_destination(data_dir: Path, user: int):
+    key = hmac.new((data_dir / "salt.key").read_bytes(), str(user).encode(), hashlib.sha256).hexdigest()
+    with sqlite3.connect(f"file:{data_dir / 'saferoad.sqlite3'}?mode=ro", uri=True) as db:
+        row = db.execute("SELECT destination FROM users WHERE user_key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def test_choosing_a_destination_with_one_tap_is_remembered_used_and_forgotten(e2e, dialogue):
+    user = e2e.new_user()
+    e2e.command(user, "/start en", lang="en")
+    card = e2e.send(user, "registration", lang="en")
+    same(card, dialogue.respond("registration", "en"))
+    assert "🇷🇺 Russia: rules as of" in card["text"] and "d:kz:legal_stay" in actions(card)
+
+    chosen, answered = e2e.press(user, card, "d:kz:legal_stay", lang="en")
+    assert answered.ok and chosen["message_id"] == card["message_id"], "the same card now shows Kazakhstan"
+    same(chosen, dialogue.act("d:kz:legal_stay", "en"))
+    assert "🇰🇿 Kazakhstan: rules as of" in chosen["text"]
+    assert stored_destination(e2e.bot.data_dir, user) == "kz"
+
+    again = e2e.send(user, "registration", lang="en")  # remembered: no need to tap again
+    same(again, dialogue.respond("registration", "en", destination="kz"))
+    assert "🇰🇿 Kazakhstan" in again["text"] and "🇷🇺 Russia: rules" not in again["text"]
+
+    forged, answered = e2e.press(user, again, "d:zz:legal_stay", lang="en", check=False)
+    assert answered.ok
+    same(forged, dialogue.stale("en"))
+    assert stored_destination(e2e.bot.data_dir, user) == "kz"
+
+    e2e.command(user, "/forget", lang="en")
+    assert stored_destination(e2e.bot.data_dir, user) is None
+    after = e2e.send(user, "registration", lang="en")
+    assert "🇷🇺 Russia: rules as of" in after["text"]
+
+
 def test_the_database_holds_no_user_ids_and_no_message_texts(e2e):
     own = {"tg": ["корфармо маошамро намедиҳад", "маро мезананд ва берун намебароранд ёрӣ диҳед"],
            "ru": ["хозяин держит мой паспорт в сейфе", "какая погода в Москве завтра"],
@@ -465,7 +502,7 @@ def test_the_database_holds_no_user_ids_and_no_message_texts(e2e):
         columns = [r[1] for r in db.execute("PRAGMA table_info(users)")]
         rows = db.execute("SELECT * FROM users").fetchall()
         labels = {r[0] for r in db.execute("SELECT label FROM counters")}
-    assert columns == ["user_key", "lang", "updated"]
+    assert columns == ["user_key", "lang", "updated", "destination"]
     assert len(rows) >= 3
     for row in rows:
         assert re.fullmatch(r"[0-9a-f]{64}", row[0]), row

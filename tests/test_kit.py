@@ -19,6 +19,7 @@ import shutil
 import struct
 import subprocess
 import zlib
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -146,7 +147,7 @@ def test_every_topic_and_language_has_its_files(kit: KitResult, content: Content
 
 
 def test_cards_say_what_the_bot_says(kit: KitResult, content: Content) -> None:
-    """Title, every point of the short answer, sources, the draft mark, numbers with their checked date, the link."""
+    """Title, every point of the short answer, sources, the draft mark, numbers with their dates, the link."""
     for card in kit.cards:
         topic = content.topics[card.topic_id]
         page = (kit.out / "cards" / f"{card.stem}.html").read_text(encoding="utf-8")
@@ -158,10 +159,8 @@ def test_cards_say_what_the_bot_says(kit: KitResult, content: Content) -> None:
         assert (html.bot_text("draft translation", card.lang) in text) == (not topic.reviewed[card.lang])
         for country in content.countries:
             for line in country.lines:
-                if line.kind in ("emergency", "hotline"):
+                if line.kind == "emergency" or (line.last_call and line.last_call.result == "answered"):
                     assert line.number in text, (card.stem, line.number)
-        checked = {ln.checked.isoformat() for c in content.countries for ln in c.lines}
-        assert any(day in text for day in checked)
         assert card.url == link(USERNAME, card.topic_id, card.lang)
         assert f'href="{card.url}"' in page and card.display_url in text.replace("\u200b", "")
         assert f'src="../qr/{card.stem}.svg"' in page
@@ -173,9 +172,65 @@ def test_order_follows_the_menu(content: Content) -> None:
     assert sorted(order) == sorted(content.topics)
 
 
+def printed_numbers(page: str) -> dict[str, str]:
+    """Each number printed in a page's numbers block, with its footnote mark ("" when it has none)."""
+    block = re.search(r'<section class="numbers">(.*?)</section>', page, re.S).group(1)
+    return {html_lib.unescape(num): html_lib.unescape(mark) for num, mark in re.findall(
+        r'(?:<span class="num">|<b>)([^<]+)(?:</span>|</b>)(?:<sup class="mark">([^<]+)</sup>)?', block)}
+
+
+def test_every_printed_number_carries_its_note_and_both_dates(kit: KitResult, content: Content) -> None:
+    """Cards, sheets and posters: each number's warning note, its test call, and its read date (in its footnote
+    or in the shared dates line) are printed with it; nothing the chat says about a number is dropped."""
+    by_number: dict[str, list] = {}
+    for country in content.countries:
+        for line in country.lines:
+            by_number.setdefault(line.number, []).append(line)
+    pages = [kit.out / sub / f"{card.stem}.html" for card in kit.cards for sub in ("cards", "sheets", "posters")]
+    shared = Counter(line.read for country in content.countries for line in country.lines).most_common(1)[0][0]
+    for path in pages:
+        page = path.read_text(encoding="utf-8")
+        lang = re.search(r'<html lang="(\w+)"', page).group(1)
+        text = html_lib.unescape(re.sub(r"<[^>]+>", "", page))
+        numbers = printed_numbers(page)
+        assert numbers, path
+        notes = {m.group(1): m.group(2) for m in re.finditer(r"<li>([⁰¹²³⁴⁵⁶⁷⁸⁹]+) ([^<]+)</li>",
+                                                             html_lib.unescape(page))}
+        for number, mark in numbers.items():
+            footnote = notes.get(mark, "")
+
+            def told(line, footnote=footnote, lang=lang, text=text) -> bool:  # 999: police in the UAE and Saudi
+                return ((not line.note or line.note[lang] in footnote)
+                        and (not line.last_call or line.last_call.date.isoformat() in footnote)
+                        and (line.read.isoformat() in footnote or line.read.isoformat() in text))
+
+            assert any(told(line) for line in by_number[number]), (path.name, number, footnote)
+        assert shared.isoformat() in text  # the read date most numbers share, stated once
+        for label in ("Numbers checked", "Номера проверены", "Рақамҳо санҷида шуданд"):
+            assert label not in text, "a read date must not pass for a test call"
+
+
+def test_the_index_lists_every_number_with_its_note_and_both_dates(kit: KitResult, content: Content) -> None:
+    index = html_lib.unescape((kit.out / "index.html").read_text(encoding="utf-8"))
+    for country in content.countries:
+        for line in country.lines:
+            for lang in LANGUAGES:
+                row = re.search(rf"<tr><td>{re.escape(country.name[lang])}</td><td class=\"nowrap\"><b>"
+                                rf"{re.escape(line.number)}</b></td>(.*?)</tr>", index, re.S)
+                assert row, (line.number, lang)
+                cells = row.group(1)
+                assert line.read.isoformat() in cells and line.source_date in cells
+                if line.note:
+                    assert line.note[lang] in cells
+                if line.last_call:
+                    assert line.last_call.date.isoformat() in cells
+                else:
+                    assert html.bot_text("Never test-called.", lang) in cells
+
+
 def test_text_is_escaped(content: Content) -> None:
-    number = html.NumberView("112", "a&b", "<X>")
-    numbers = html.NumbersView((html.CountryView("<b>X</b>", (number,), (number,)),), (number,), ())
+    number = html.NumberView("112", "a&b", "<X>", "¹")
+    numbers = html.NumbersView((html.CountryView("<b>X</b>", (number,)),), (number,), ("¹ <i>note</i>",), "")
     card = html.CardView("t", "en", '<script>alert("x")</script>', (html.PointView("1 < 2 & 3 > 2", "a\"b"),),
                          True, "https://t.me/Bot?start=t-en", "Bot", numbers, TODAY)
     page = html.card_page(card) + html.poster_page(card)

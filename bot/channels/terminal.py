@@ -25,11 +25,13 @@ def render(reply: Reply) -> str:
 
 
 class TerminalChat:
-    """One conversation; keeps only the chosen language and the buttons on screen, like the Telegram chat does."""
+    """One conversation; keeps only the chosen language and destination, and the buttons on screen, like the Telegram
+    chat does (in memory here: nothing is written to disk)."""
 
     def __init__(self, dialogue: Dialogue, lang: str | None = None):
         self.dialogue = dialogue
         self.lang = lang if lang in LANGUAGES else None
+        self.destination: str | None = None
         self.buttons: list = []
 
     def start(self) -> Reply:
@@ -48,7 +50,7 @@ class TerminalChat:
                 action = self.buttons[index].action
                 if action.startswith("l:"):
                     self.lang = action[2:]
-                return self._shown(self.dialogue.act(action, self.lang or lang))
+                return self._shown(self.dialogue.act(action, self.lang or lang, self.destination))
         command = text.split()[0] if text.startswith("/") else ""
         if command == "/start":
             return self._shown(self.dialogue.welcome(self.lang))
@@ -60,14 +62,20 @@ class TerminalChat:
             return self._shown(self.dialogue.hotlines(lang))
         if command == "/check":
             return self._shown(self.dialogue.act("check", lang))
+        if command == "/forget":
+            had = self.destination is not None or self.lang is not None
+            self.lang = self.destination = None
+            return self._shown(self.dialogue.forgotten(lang, had))
         if command == "/help":
             return self._shown(self.dialogue.help(lang))
         if command == "/about":
             return self._shown(self.dialogue.about(lang))
-        reply = self.dialogue.respond(text, self.lang)
+        reply = self.dialogue.respond(text, self.lang, self.destination)
         return self._shown(reply)
 
     def _shown(self, reply: Reply) -> Reply:
+        if reply.destination:
+            self.destination = reply.destination
         self.buttons = reply.all_buttons()
         return reply
 

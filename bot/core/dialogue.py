@@ -1,8 +1,13 @@
 """The dialogue core: turns a message or a button press into a reply, in the user's language.
 
-It knows nothing of Telegram or terminals: adapters hand it text (or a button's action string) and a language, and
-render the :class:`~bot.core.reply.Reply` it returns. Button actions are short strings (Telegram allows 64 bytes of
-callback data) and are validated here, because clients can forge them and old messages keep old buttons.
+It knows nothing of Telegram or terminals: adapters hand it text (or a button's action string), a language and the
+user's destination country, and render the :class:`~bot.core.reply.Reply` it returns (storing ``reply.destination``
+when the user just chose one, as they store the language). Button actions are short strings (Telegram allows 64
+bytes of callback data) and are validated here, because clients can forge them and old messages keep old buttons.
+
+Actions: ``menu``, ``lang``, ``l:<lang>``, ``s:<section>``, ``t:<topic>``, ``m:<topic>[:<country>]`` (More, for
+that country's rules), ``d:<country>:<topic>`` (choose a destination and show the card with its rules), ``h``,
+``h:<country>``, and the job-offer check's own.
 """
 
 from __future__ import annotations
@@ -11,21 +16,40 @@ import re
 
 from bot import LANGUAGES
 from bot.content import Content, Line, Topic, cited_sources
+from bot.core.country_rules import MAX_ON_CARD, RulesView, distinctive_words
+from bot.core.destination import DestinationSpotter
+from bot.core.normalize import tokens
+from bot.core.numbers import dates_text, footnotes
 from bot.core.offer_check import START_ACTION as CHECK_ACTION
 from bot.core.offer_check import OfferCheck
 from bot.core.reply import Button, Reply
 from bot.core.understanding import EMERGENCY, Understander, Understanding
 from bot.i18n import gettext_for
+from bot.rules import RULE_TOPICS, RuleBook
 
 LANGUAGE_NAMES = {"tg": "Тоҷикӣ", "ru": "Русский", "en": "English"}
-_ACTION_RE = re.compile(r"^[a-z]{1,6}(:[a-z0-9_]{1,40})?$")
+#: Rules of the home country (Tajikistan) shown on a card besides the destination's; the rest are under More.
+MAX_HOME_ON_CARD = 1
+#: A message goes to the card of a rule only if the rule shares at least this part of its distinctive words: a
+#: quarter when the topic vote found no card, half when it chose a card that shows no rules.
+MIN_RULE_SHARE = {"unsure": 0.25, "out_of_scope": 0.25, "topic": 0.5}
+_ACTION_RE = re.compile(r"^[a-z]{1,6}(:[a-z0-9_]{1,40}){0,2}$")
 
 
 def source_names(content: Content, source_ids: tuple[str, ...], lang: str) -> list[str]:
-    """Sources as users see them: the report's short name, or "general safety advice" for ``general``."""
+    """Sources as users see them: the short name, with its date for laws, official pages and news (a report's short
+    name carries its year), or "general safety advice" for ``general``."""
     _ = gettext_for(lang)
-    return [_("general safety advice") if s == "general" else str(content.sources.get(s, {}).get("short") or s)
-            for s in source_ids]
+    names = []
+    for sid in source_ids:
+        source = content.sources.get(sid, {})
+        if sid == "general":
+            names.append(_("general safety advice"))
+        elif source.get("kind") in ("law", "official", "news") and source.get("date"):
+            names.append(f"{source.get('short') or sid} ({source['date']})")
+        else:
+            names.append(str(source.get("short") or sid))
+    return names
 
 
 def flag(country_id: str) -> str:
@@ -36,7 +60,7 @@ def flag(country_id: str) -> str:
 
 
 class Dialogue:
-    """Stateless: everything it needs to answer comes in with the call (text or action, and the language)."""
+    """Stateless: everything it needs to answer comes in with the call (text or action, language, destination)."""
 
     #: Topics whose cards also offer the job-offer check: people asking about them often hold an offer now.
     OFFER_TOPICS = ("red_flags", "check_agency", "contract", "sexual_exploitation", "debt_bondage")
@@ -45,19 +69,56 @@ class Dialogue:
         self.content = content
         self.understander = Understander(content)
         self.offer = OfferCheck(content.offer_check) if content.offer_check is not None else None
+        self.book = content.rules or RuleBook()
+        self.rules = RulesView(self.book, content.sources)
+        self.spotter = DestinationSpotter(self.book.destinations)
 
     # -- entry points -------------------------------------------------------------------------------------------
 
-    def respond(self, text: str, lang: str | None = None) -> Reply:
-        """Answer free text. ``lang`` is the user's chosen language, used when the message's own is unclear."""
+    def respond(self, text: str, lang: str | None = None, destination: str | None = None) -> Reply:
+        """Answer free text. ``lang`` is the user's chosen language, used when the message's own is unclear;
+        ``destination`` the country they chose. A country named in the message wins for this reply."""
         u = self.understander.understand(text, lang)
-        return self.reply_for(u)
+        toks = tokens(text)
+        named = self.spotter.spot(text, toks)
+        country = (destination if destination in named else named[0]) if named else None
+        if named:  # a country's name ("в России", "Dubai") says nothing about which of its rules is meant
+            toks = [w for w in toks if not self.spotter.spot(w, [w])]
+        rule_card = self._rule_question(u, toks, country)
+        if rule_card is not None:
+            topic_id, rule_country = rule_card
+            return self.topic(topic_id, u.lang, destination=destination, named=rule_country, toks=toks)
+        return self.reply_for(u, destination, named=country, toks=toks)
 
-    def reply_for(self, u: Understanding) -> Reply:
+    def _rule_question(self, u: Understanding, toks: list[str], named: str | None) -> tuple[str, str | None] | None:
+        """A question about one country rule that the topic vote missed ("what is huroob in Saudi Arabia", "реестр
+        контролируемых лиц"): the card that shows that rule, and its country. Only when the vote was unsure, found
+        nothing, or picked a card without rules, and the message shares distinctive words with the rule's text;
+        an emergency or a greeting is never redirected. ``toks`` are the message's words without country names."""
+        skip: tuple[str, ...] = ()
+        if u.kind in ("unsure", "out_of_scope"):
+            needed = 2.0 if named else 4.0
+        elif u.kind == "topic" and u.topic not in RULE_TOPICS:
+            needed = 4.0 if named else 8.0
+            # Tajikistan's own rules are on the before-departure card; a card the vote chose ("how do I check an
+            # agency's licence": check_agency) explains the matter better than the rule that names it
+            skip = self.book.home_countries
+        else:
+            return None
+        rule, score, shared = self.rules.best(toks, named, skip)
+        if rule is None or score < needed or (shared < 2 and not named) or rule.topics[0] not in self.content.topics:
+            return None
+        if shared < MIN_RULE_SHARE[u.kind] * len(distinctive_words(toks)):
+            return None  # a long story that touches a rule in passing ("паспорт", "патент") is not a question about it
+        # a home rule (Tajikistan's) is on every destination's card: keep the user's destination
+        return rule.topics[0], rule.country if rule.country in self.book.destination_ids else named
+
+    def reply_for(self, u: Understanding, destination: str | None = None, named: str | None = None,
+                  toks: list[str] | None = None) -> Reply:
         if u.kind == "emergency":
-            return self.emergency(u.lang)
+            return self.topic(EMERGENCY, u.lang, destination=destination, named=named)
         if u.kind == "topic" and u.topic:
-            return self.topic(u.topic, u.lang)
+            return self.topic(u.topic, u.lang, destination=destination, named=named, toks=toks)
         if u.kind == "unsure":
             return self.unsure(u.lang, u.candidates)
         if u.kind == "intent" and u.intent in ("greeting", "thanks"):
@@ -68,7 +129,7 @@ class Dialogue:
                 "I can read text only. Please write your question in words, or choose a topic."))
         return self.out_of_scope(u.lang)
 
-    def act(self, action: str, lang: str) -> Reply:
+    def act(self, action: str, lang: str, destination: str | None = None) -> Reply:
         """Answer a button press. Unknown, forged or outdated actions get a friendly explanation and the menu."""
         lang = lang if lang in LANGUAGES else "tg"
         if not isinstance(action, str) or not _ACTION_RE.match(action):
@@ -76,12 +137,15 @@ class Dialogue:
         if self.offer is not None and self.offer.handles(action):
             return self.offer.act(action, lang, self.content.topics) or self.stale(lang)
         verb, _, arg = action.partition(":")
+        arg, _, extra = arg.partition(":")
+        if extra:
+            return self._two_part(verb, arg, extra, lang, destination)
         if verb == "menu" and not arg:
             return self.menu(lang)
         if verb == "t" and arg in self.content.topics:
-            return self.topic(arg, lang)
+            return self.topic(arg, lang, destination=destination)
         if verb == "m" and arg in self.content.topics:
-            return self.topic(arg, lang, more=True)
+            return self.topic(arg, lang, more=True, destination=destination)
         if verb == "s" and any(s.id == arg for s in self.content.menu.sections):
             return self.section(arg, lang)
         if verb == "h" and not arg:
@@ -92,6 +156,19 @@ class Dialogue:
             return self.menu(arg, kind="language_set")
         if verb == "lang" and not arg:
             return self.language_choice(lang)
+        return self.stale(lang)
+
+    def _two_part(self, verb: str, first: str, second: str, lang: str, destination: str | None) -> Reply:
+        """``d:<country>:<topic>`` chooses a destination (the reply asks the adapter to remember it);
+        ``m:<topic>:<country>`` is More for a country named in a message. Anything else is stale or forged."""
+        if verb == "d" and first in self.book.destination_ids and second in RULE_TOPICS \
+                and second in self.content.topics:
+            reply = self.topic(second, lang, destination=first)
+            reply.destination = first
+            return reply
+        if verb == "m" and first in RULE_TOPICS and first in self.content.topics \
+                and second in self.book.destination_ids:
+            return self.topic(first, lang, more=True, destination=destination, named=second)
         return self.stale(lang)
 
     # -- screens ------------------------------------------------------------------------------------------------
@@ -123,24 +200,83 @@ class Dialogue:
         rows.append([self._back_button(lang)])
         return Reply(section.title[lang], lang, "section", buttons=rows)
 
-    def topic(self, topic_id: str, lang: str, more: bool = False) -> Reply:
-        """A topic card: title, the short answer (or the details), its sources, and where to go next."""
+    def topic(self, topic_id: str, lang: str, more: bool = False, destination: str | None = None, *,
+              named: str | None = None, toks: list[str] | None = None, shared: bool = False) -> Reply:
+        """A topic card: title, the short answer (or the details), the rules of the user's destination where the
+        card needs them, its sources, and where to go next.
+
+        ``destination`` is the user's chosen country; ``named`` one named in their message, which wins for this
+        reply; ``toks`` the message's words, to put the rule they asked about first; ``shared`` drops the hints
+        about buttons, for a card forwarded into a group.
+        """
         _ = gettext_for(lang)
         topic = self.content.topics[topic_id]
         points = topic.details if more else topic.answer
         more_mark = _("more")
         parts = [topic.title[lang] if not more else f"{topic.title[lang]} ({more_mark})"]
+        notes: list[str] = []
         if topic_id == EMERGENCY and not more:
-            parts.append(self._emergency_numbers(lang))
+            numbers, notes = self._emergency_numbers(lang)
+            parts.append(numbers)
         parts.append("\n".join(f"• {p.text[lang]}" for p in points))
+        country = named or self._destination(destination)
+        if topic_id in RULE_TOPICS and country is not None:
+            home = self._home_blocks(topic_id, lang, more, toks)
+            block = self._rules_block(topic_id, country, lang, more, chosen=bool(named or destination in
+                                      self.book.destination_ids), toks=toks, shared=shared,
+                                      room=MAX_ON_CARD - len(home))
+            parts.extend(b for b in (block, *home) if b)
         if topic_id == "hotlines" and not more:
             parts.append(_("Choose a country to see its numbers, with where each number comes from."))
+        if notes:
+            parts.append("\n".join(notes))
         parts.append(self._sources_line(topic, lang, points))
         return Reply("\n\n".join(parts), lang, "emergency" if topic_id == EMERGENCY else "topic",
-                     buttons=self._card_buttons(topic, lang, more), topic=topic_id)
+                     buttons=self._card_buttons(topic, lang, more, country, one_off=named), topic=topic_id)
 
-    def emergency(self, lang: str) -> Reply:
-        return self.topic(EMERGENCY, lang)
+    def emergency(self, lang: str, destination: str | None = None) -> Reply:
+        return self.topic(EMERGENCY, lang, destination=destination)
+
+    def _destination(self, destination: str | None) -> str | None:
+        """The user's destination if it is one we know, else the default (Russia: most migrants go there)."""
+        return destination if destination in self.book.destination_ids else self.book.default
+
+    def _country_name(self, country_id: str, lang: str) -> str:
+        country = self.content.country(country_id)
+        return f"{flag(country_id)} {country.name[lang] if country else country_id}"
+
+    def _rules_block(self, topic_id: str, country: str, lang: str, more: bool, chosen: bool,
+                     toks: list[str] | None, shared: bool, room: int = MAX_ON_CARD) -> str:
+        """The destination's rules for the card: at most ``room`` of them (all under More), the one asked about
+        first."""
+        _ = gettext_for(lang)
+        title = self._country_name(country, lang)
+        rules = self.rules.ranked(country, topic_id, None if more else toks)
+        if not rules:
+            if topic_id == EMERGENCY:
+                return ""  # in danger, the numbers above are what matters
+            text = _("{country}: we have no checked rules for this topic yet. Ask the consulate.").format(
+                country=title)
+        else:
+            shown = rules if more else rules[:room]
+            text = self.rules.block(title, shown, lang, hidden=len(rules) - len(shown))
+        if shared:
+            return text + "\n" + _("Rules for other countries: in the bot.")
+        if not chosen:
+            text += "\n" + _("Most people go to Russia, so its rules are shown. Going elsewhere? Tap your country.")
+        return text
+
+    def _home_blocks(self, topic_id: str, lang: str, more: bool, toks: list[str] | None) -> list[str]:
+        """Tajikistan's own rules for the card, whatever the destination: one on the card (the one asked about),
+        taking one of the card's places, and all of them under More."""
+        blocks = []
+        for country in self.book.home_countries:
+            rules = self.rules.ranked(country, topic_id, None if more else toks)
+            if rules:
+                shown = rules if more else rules[:MAX_HOME_ON_CARD]
+                blocks.append(self.rules.block(self._country_name(country, lang), shown, lang,
+                                               hidden=len(rules) - len(shown)))
+        return blocks
 
     def hotlines(self, lang: str, country_id: str | None = None) -> Reply:
         """The countries, or one country's numbers, each with its source and the date it was checked."""
@@ -194,14 +330,14 @@ class Dialogue:
     def about(self, lang: str) -> Reply:
         _ = gettext_for(lang)
         sources = "\n".join(f"• {s.get('short') or s['title']} ({s['year']})"
-                            for key, s in self.content.sources.items() if key != "general")
+                            for s in self.content.sources.values() if s.get("kind") == "report")
         draft = [LANGUAGE_NAMES[lg] for lg in LANGUAGES
                  if not all(t.reviewed[lg] for t in self.content.topics.values())]
         text = _("Safe Road is a free, open-source bot that helps people prepare for work abroad safely. It is not "
                  "a lawyer or the police. Its advice comes from these reports:")
         text += "\n" + sources + "\n\n" + _(
-            "The bot does not keep your messages, your name or your phone number. It keeps only your language "
-            "choice and anonymous counts. /forget erases what it keeps about you.")
+            "The bot does not keep your messages, your name or your phone number. It keeps only your language, "
+            "the country you go to, if you choose one, and anonymous counts. /forget erases what it keeps about you.")
         if draft:
             text += "\n\n" + _("Draft translations, not yet reviewed by a native speaker: {languages}.").format(
                 languages=", ".join(draft))
@@ -220,8 +356,8 @@ class Dialogue:
 
     def forgotten(self, lang: str, had_data: bool) -> Reply:
         _ = gettext_for(lang)
-        text = _("Done. I erased everything I kept about you (your language choice).") if had_data else _(
-            "Done. I kept nothing about you.")
+        text = _("Done. I erased everything I kept about you (your language and destination country).") \
+            if had_data else _("Done. I kept nothing about you.")
         text += "\n" + _("Anonymous counts (how often each topic is asked) never contained your identity.")
         return Reply(text, lang, "forgotten", buttons=self._language_buttons(lang))
 
@@ -243,8 +379,9 @@ class Dialogue:
         return list(dict.fromkeys(ranked))[:limit]
 
     def share_text(self, topic_id: str, lang: str) -> str:
-        """The card as forwarded into a group chat: the short answer and its sources, no buttons needed."""
-        return self.topic(topic_id, lang).text
+        """The card as forwarded into a group chat: the short answer, the rules and numbers with their dates, and
+        its sources; no buttons needed."""
+        return self.topic(topic_id, lang, shared=True).text
 
     def summary(self, topic_id: str, lang: str) -> str:
         """One line describing a topic (inline results, the outreach kit index): the topic's own summary, written to
@@ -274,13 +411,18 @@ class Dialogue:
         rows.append([Button("🌐 " + _("Language"), "lang")])
         return rows
 
-    def _card_buttons(self, topic: Topic, lang: str, more: bool) -> list[list[Button]]:
+    def _card_buttons(self, topic: Topic, lang: str, more: bool, country: str | None = None,
+                      one_off: str | None = None) -> list[list[Button]]:
         _ = gettext_for(lang)
         rows: list[list[Button]] = []
         if self.offer is not None and topic.id in self.OFFER_TOPICS and not more:
             rows.append([Button("🔎 " + self.offer.title(lang), CHECK_ACTION)])
         if topic.details and not more:
-            rows.append([Button(_("More") + " ➕", f"m:{topic.id}")])
+            rows.append([Button(_("More") + " ➕", f"m:{topic.id}:{one_off}" if one_off else f"m:{topic.id}")])
+        if topic.id in RULE_TOPICS and country is not None:
+            others = [Button(self._country_name(c, lang), f"d:{c}:{topic.id}")
+                      for c in self.book.destination_ids if c != country]
+            rows.extend(others[i:i + 2] for i in range(0, len(others), 2))
         related = [r for r in topic.related if r != "hotlines"]
         rows.extend([Button(self.content.topics[r].title[lang], f"t:{r}")] for r in related)
         rows.append([Button("☎️ " + _("Hotlines"), "h"), self._back_button(lang)])
@@ -294,24 +436,28 @@ class Dialogue:
             line += " · " + _("draft translation")
         return line
 
-    def _emergency_numbers(self, lang: str) -> str:
-        """Emergency, police and ambulance numbers of every country, on one line each (a screen, not a list)."""
+    def _emergency_numbers(self, lang: str) -> tuple[str, list[str]]:
+        """Emergency numbers of every country, one line each (a screen, not a list), marked for their footnotes;
+        and the footnotes (each number's warning, test call and read date), which go at the end of the card."""
         _ = gettext_for(lang)
+        shown = [(c, ln) for c in self.content.countries for ln in c.emergency_lines()]
+        notes = footnotes([ln for _c, ln in shown], lang)
         lines = [_("Call the emergency number of the country you are in:")]
         for country in self.content.countries:
-            nums = [ln.number for ln in country.emergency_lines()]
+            nums = [f"{ln.number}{mark}" for (c, ln), mark in zip(shown, notes.marks) if c is country]
             if nums:
                 lines.append(f"{flag(country.id)} {country.name[lang]}: {', '.join(dict.fromkeys(nums))}")
-        lines.append(_("Where each number comes from, and when it was checked: the Hotlines button."))
-        return "\n".join(lines)
+        lines.append(_("Where each number comes from: the Hotlines button."))
+        return "\n".join(lines), notes.lines()
 
     def _line_text(self, line: Line, lang: str) -> str:
         _ = gettext_for(lang)
         text = f"☎️ {line.number} — {line.name[lang]}"
         if line.note:
             text += f"\n{line.note[lang]}"
-        text += "\n" + _("Source: {source} ({date}). Checked: {checked}.").format(
-            source=short_source(line.source), date=line.source_date, checked=line.checked.isoformat())
+        text += "\n" + _("Source: {source} ({date}).").format(source=short_source(line.source),
+                                                              date=line.source_date)
+        text += " " + dates_text(line, lang)
         return text
 
 

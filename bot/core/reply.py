@@ -21,7 +21,8 @@ class Reply:
     """One answer to the user.
 
     ``kind`` tells adapters and counters what happened (``topic``, ``emergency``, ``unsure``, ``out_of_scope``, ...)
-    without them parsing text; ``topic`` is set when the answer is a topic card.
+    without them parsing text; ``topic`` is set when the answer is a topic card; ``destination`` when the user just
+    chose a destination country, which the adapter remembers for them as it remembers the language.
     """
 
     text: str
@@ -29,6 +30,7 @@ class Reply:
     kind: str
     buttons: list[list[Button]] = field(default_factory=list)
     topic: str | None = None
+    destination: str | None = None
 
     def all_buttons(self) -> list[Button]:
         return [b for row in self.buttons for b in row]

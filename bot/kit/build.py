@@ -33,6 +33,7 @@ from bot import LANGUAGES
 from bot.content import Content, ContentError, Country, Line, Topic, load_content
 from bot.core.deeplink import link
 from bot.core.dialogue import source_names
+from bot.core.numbers import call_text, footnotes, read_text
 from bot.core.understanding import EMERGENCY
 from bot.kit import html, pdf, qr
 from bot.kit.labels import label
@@ -67,33 +68,41 @@ def topic_order(content: Content) -> list[str]:
     return [t for t in dict.fromkeys(ordered) if t in content.topics]
 
 
-def _number(line: Line, country: Country, lang: str) -> html.NumberView:
-    return html.NumberView(number=line.number, name=line.name[lang], country=country.name[lang])
-
-
 def numbers_view(content: Content, lang: str) -> html.NumbersView:
-    """The numbers every card of ``lang`` prints: per country the emergency number (plus the police, or police and
-    ambulance where there is no single number), and the hotlines; details and sources stay in the bot."""
-    countries = []
-    checked: list[dt.date] = []
+    """The numbers every card and poster of ``lang`` prints: per country the emergency number (the police where
+    there is no single number), and the hotlines that answered their last test call; every other number is in the
+    kit index and the bot. Each number carries the mark of its footnote: its warning note, its test call and its
+    read date when it differs from the one the others share, so nothing the chat says about a number is lost on
+    paper."""
+    rows: list[tuple[Country, list[Line]]] = []
     for country in content.countries:
         general = [ln for ln in country.lines if ln.kind == "emergency"]
         police = [ln for ln in country.lines if ln.kind == "police"]
         ambulance = [ln for ln in country.lines if ln.kind == "ambulance"]
-        main = general + police if general else police + ambulance
-        full = list(country.emergency_lines())
-        checked.extend(ln.checked for ln in full)
-        countries.append(html.CountryView(
-            name=country.name[lang],
-            main=tuple(_number(ln, country, lang) for ln in main),
-            full=tuple(_number(ln, country, lang) for ln in full)))
-    hotlines = []
-    for country in content.countries:
-        for line in country.lines:
-            if line.kind == "hotline":
-                hotlines.append(_number(line, country, lang))
-                checked.append(line.checked)
-    return html.NumbersView(tuple(countries), tuple(hotlines), tuple(checked))
+        main = (general or police or ambulance)[:1]
+        rows.append((country, main))
+    hot = [(country, line) for country in content.countries for line in country.lines if line.kind == "hotline"
+           and line.last_call is not None and line.last_call.result == "answered"]
+    printed = [line for _c, lines in rows for line in lines] + [line for _c, line in hot]
+    notes = footnotes(printed, lang)
+    marks = iter(notes.marks)
+
+    def view(line: Line, country: Country) -> html.NumberView:
+        return html.NumberView(line.number, line.name[lang], country.name[lang], next(marks))
+
+    countries = tuple(html.CountryView(c.name[lang], tuple(view(ln, c) for ln in lines)) for c, lines in rows)
+    hotlines = tuple(view(line, country) for country, line in hot)
+    return html.NumbersView(countries, hotlines, notes.notes, notes.summary)
+
+
+def directory(content: Content, lang: str) -> tuple[html.DirectoryRow, ...]:
+    """Every number of every country for the kit index, with its note, source and both dates: the page an NGO
+    worker checks before trusting or re-printing a number."""
+    return tuple(html.DirectoryRow(
+        country=country.name[lang], number=line.number, name=line.name[lang],
+        note=line.note[lang] if line.note else "", source=f"{line.source} ({line.source_date})",
+        read=read_text(line, lang), call=call_text(line.last_call, lang))
+        for country in content.countries for line in country.lines)
 
 
 def _sources(content: Content, sources: tuple[str, ...], lang: str) -> str:
@@ -200,7 +209,7 @@ def build_kit(out: Path, bot_username: str, content: Content | None = None, make
         )) for card in by_lang[lang])
         pdf_path = f"pdf/{result.pdfs[lang].name}" if lang in result.pdfs else None
         sections.append(html.LanguageSection(lang, rows, f"sheets/all-cards-{lang}.html", pdf_path,
-                                             html.qr_note(lang, smallest_module, error)))
+                                             html.qr_note(lang, smallest_module, error), directory(content, lang)))
     _write(out / "index.html", html.index_page(sections, made, username))
     if browser_error is not None:
         raise browser_error

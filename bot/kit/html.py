@@ -31,22 +31,37 @@ class NumberView:
     number: str
     name: str
     country: str
+    mark: str = ""  # the superscript of its footnote, or "" when the shared dates line says all there is
 
 
 @dataclass(frozen=True)
 class CountryView:
     name: str
-    main: tuple[NumberView, ...]  # the few numbers a card has room for
-    full: tuple[NumberView, ...]  # the emergency, police and ambulance numbers a poster shows
+    numbers: tuple[NumberView, ...]
 
 
 @dataclass(frozen=True)
 class NumbersView:
-    """The phone numbers printed on every card of one language, and when they were checked."""
+    """The phone numbers printed on every card (or poster) of one language, with their footnotes (warnings, test
+    calls, read dates that differ) and the line with the read date the others share."""
 
     countries: tuple[CountryView, ...]
     hotlines: tuple[NumberView, ...]
-    checked: tuple[dt.date, ...]
+    notes: tuple[str, ...]
+    summary: str
+
+
+@dataclass(frozen=True)
+class DirectoryRow:
+    """One number in the kit index: everything the bot knows about it."""
+
+    country: str
+    number: str
+    name: str
+    note: str
+    source: str
+    read: str
+    call: str
 
 
 @dataclass(frozen=True)
@@ -93,6 +108,7 @@ class LanguageSection:
     all_cards: str  # relative path of the page with every card of the language
     pdf: str | None  # relative path of its PDF, or None when no PDF was made
     qr_note: str
+    directory: tuple[DirectoryRow, ...] = ()  # every number, with its note and dates
 
 
 # -- pieces ----------------------------------------------------------------------------------------------------
@@ -109,34 +125,35 @@ def fit_class(length: int, poster: bool = False) -> str:
     return f"fit-{1 + sum(length > s for s in steps)}"
 
 
-def _checked(numbers: NumbersView, lang: str) -> str:
-    dates = sorted(set(numbers.checked))
-    if not dates:
-        return ""
-    if len(dates) == 1:
-        return label("checked", lang).format(date=dates[0].isoformat())
-    return label("checked_range", lang).format(first=dates[0].isoformat(), last=dates[-1].isoformat())
+def _mark(n: NumberView) -> str:
+    return f'<sup class="mark">{_e(n.mark)}</sup>' if n.mark else ""
 
 
 def _number(n: NumberView, with_name: bool) -> str:
-    num = f'<span class="num">{_e(n.number)}</span>'
+    num = f'<span class="num">{_e(n.number)}</span>{_mark(n)}'
     return f'<span class="entry">{num} {_e(n.name)}</span>' if with_name and n.name else num
 
 
 def numbers_block(numbers: NumbersView, lang: str, poster: bool = False) -> str:
-    """Emergency numbers by country, the hotlines, and the date they were checked."""
+    """Emergency numbers by country and the hotlines, each with the mark of its footnote; then the footnotes (every
+    warning, test call and differing read date) and the read date the others share. Nothing is left out."""
     items = []
     for country in numbers.countries:
-        nums = country.full if poster else country.main
-        if not nums:
+        if not country.numbers:
             continue
-        parts = [_number(n, with_name=poster or i > 0) for i, n in enumerate(nums)]
+        parts = [_number(n, with_name=poster or i > 0) for i, n in enumerate(country.numbers)]
         items.append(f'<li><span class="country">{_e(country.name)}:</span> {" · ".join(parts)}</li>')
-    hot = "".join(f"<li><b>{_e(n.number)}</b> {_e(n.name)} ({_e(n.country)})</li>" for n in numbers.hotlines)
-    meta = " ".join(t for t in (_checked(numbers, lang), label("more_numbers", lang)) if t)
+    groups: dict[tuple[str, str], list[NumberView]] = {}
+    for n in numbers.hotlines:  # lines of one name (a ministry's representatives) share one entry
+        groups.setdefault((n.name, n.country), []).append(n)
+    hot = "".join("<li>" + " · ".join(f"<b>{_e(n.number)}</b>{_mark(n)}" for n in group)
+                  + f" {_e(name)} ({_e(country)})</li>" for (name, country), group in groups.items())
+    notes = "".join(f"<li>{_e(note)}</li>" for note in numbers.notes)
+    meta = " ".join(t for t in (numbers.summary, label("more_numbers", lang)) if t)
     return (f'<section class="numbers"><h2>{_e(label("in_danger", lang))}</h2>'
             f'<ul class="countries">{"".join(items)}</ul>'
             + (f'<ul class="hot" aria-label="{_e(label("hotlines", lang))}">{hot}</ul>' if hot else "")
+            + (f'<ol class="notes">{notes}</ol>' if notes else "")
             + f'<p class="meta">{_e(meta)}</p></section>')
 
 
@@ -235,6 +252,20 @@ def qr_note(lang: str, module_mm: float, error: str) -> str:
                                          module_mm=f"{module_mm:.2f}", error=error)
 
 
+def _directory(section: LanguageSection) -> str:
+    """Every phone number with its warning, source and both dates, as the bot shows them."""
+    if not section.directory:
+        return ""
+    lang = section.lang
+    rows = "".join(
+        f'<tr><td>{_e(r.country)}</td><td class="nowrap"><b>{_e(r.number)}</b></td><td>{_e(r.name)}'
+        + (f'<br><span class="warn">{_e(r.note)}</span>' if r.note else "")
+        + f'</td><td class="src">{_e(r.source)}</td><td>{_e(r.read)} {_e(r.call)}</td></tr>'
+        for r in section.directory)
+    return (f'<h3>{_e(bot_text("Phone numbers, with where each comes from and when it was read and called", lang))}'
+            f'</h3><table class="directory"><tbody>{rows}</tbody></table>')
+
+
 def index_page(sections: Iterable[LanguageSection], made: dt.date, username: str) -> str:
     """The kit's front page: every topic in every language, with links to each of its files."""
     sections = list(sections)
@@ -262,6 +293,7 @@ def index_page(sections: Iterable[LanguageSection], made: dt.date, username: str
             f'{_e(label("print_help", lang))}</p>'
             f'<table><thead><tr><th>{_e(label("qr", lang))}</th><th>{_e(label("topic", lang))}</th><th></th>'
             f'<th>{_e(label("link", lang))}</th>'
-            f'</tr></thead><tbody>{"".join(rows)}</tbody></table><p class="note">{_e(s.qr_note)}</p></section>')
+            f'</tr></thead><tbody>{"".join(rows)}</tbody></table><p class="note">{_e(s.qr_note)}</p>'
+            f'{_directory(s)}</section>')
     parts.append("</main>")
     return page("Safe Road: outreach kit", "en", "index", "".join(parts), root="", body_class="")

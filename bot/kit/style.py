@@ -24,9 +24,9 @@ PAGE_RULES = {
     "index": "@page { size: A4; margin: 12mm; }",
 }
 
-#: Answer font sizes in points, largest first: each page uses the largest that fits (``fit-1`` ... ``fit-6``).
-CARD_FONT_PT = (8.8, 8.4, 8.0, 7.6, 7.2, 6.8)
-POSTER_FONT_PT = (15.0, 14.2, 13.4, 12.6, 11.8, 11.0)
+#: Answer font sizes in points, largest first: each page uses the largest that fits (``fit-1`` ... ``fit-7``).
+CARD_FONT_PT = (8.8, 8.4, 8.0, 7.6, 7.2, 6.8, 6.4)
+POSTER_FONT_PT = (15.0, 14.2, 13.4, 12.6, 11.8, 11.0, 10.4)
 
 
 def _fits(kind: str, sizes: tuple[float, ...]) -> str:
@@ -62,21 +62,25 @@ ${card_fits}
 .points li:last-child { margin-bottom: 0; }
 .points li::before { content: ""; position: absolute; left: 0.4mm; top: 0.52em; width: 1.3mm; height: 1.3mm;
                      border-radius: 50%; background: var(--accent); }
-.src { color: var(--muted); font-size: 0.78em; white-space: nowrap; }
-.numbers { background: var(--tint); border-left: 0.9mm solid var(--accent); padding: 1.3mm 2mm 1.2mm;
-           font-size: 6.9pt; line-height: 1.25; margin-top: 1mm; }
+.src { color: var(--muted); font-size: 0.78em; overflow-wrap: anywhere; }
+.numbers { background: var(--tint); border-left: 0.9mm solid var(--accent); padding: 1mm 2mm 0.9mm;
+           font-size: 6.6pt; line-height: 1.2; margin-top: 0.8mm; }
 .first { margin-bottom: 2mm; }
 .first .numbers { margin-top: 0; }
 .poster .first { margin-bottom: 5mm; }
-.numbers h2 { font-size: 7.2pt; font-weight: 700; margin-bottom: 0.6mm; }
-.numbers .countries { list-style: none; padding: 0; columns: 2; column-gap: 3mm; }
+.numbers h2 { font-size: 7.2pt; font-weight: 700; margin-bottom: 0.3mm; }
+.numbers .countries { list-style: none; padding: 0; columns: 3; column-gap: 2mm; }
 .numbers .countries li { break-inside: avoid; }
 .numbers .countries .country { color: #333; }
 .numbers .hot { list-style: none; padding: 0; margin-top: 0.8mm; }
 .numbers .hot b, .numbers .countries .num { font-weight: 700; white-space: nowrap; }
 .numbers .countries .entry { white-space: nowrap; }
-.numbers .meta { color: var(--muted); font-size: 6.2pt; margin-top: 0.6mm; }
-.reach { display: flex; gap: 2.5mm; align-items: center; margin-top: 1.6mm; }
+.numbers .meta { color: var(--muted); font-size: 5.8pt; line-height: 1.15; margin-top: 0.5mm; }
+.numbers .mark { font-size: 0.85em; line-height: 0; color: var(--warn); font-weight: 700; }
+.numbers .notes { list-style: none; padding: 0; margin: 0.4mm 0 0; font-size: 5.4pt; line-height: 1.1;
+                  color: #333; columns: 2; column-gap: 3mm; }
+.numbers .notes li { break-inside: avoid; }
+.reach { display: flex; gap: 2.5mm; align-items: center; margin-top: 1.2mm; }
 .reach .qr { width: ${card_qr}mm; height: ${card_qr}mm; flex: none; display: block; }
 .reach .how { font-size: 7pt; line-height: 1.25; min-width: 0; }
 .reach .how p + p { margin-top: 0.9mm; }
@@ -108,9 +112,10 @@ ${poster_fits}
 .poster .points li::before { width: 2.6mm; height: 2.6mm; left: 0.8mm; top: 0.5em; }
 .poster .numbers { font-size: 10.5pt; padding: 3mm 4mm; border-left-width: 2mm; }
 .poster .numbers h2 { font-size: 11.5pt; margin-bottom: 1.5mm; }
-.poster .numbers .countries { column-gap: 8mm; }
+.poster .numbers .countries { columns: 2; column-gap: 8mm; }
 .poster .numbers .countries li { margin-bottom: 0.8mm; }
 .poster .numbers .meta { font-size: 9pt; margin-top: 1.5mm; }
+.poster .numbers .notes { font-size: 8pt; margin-top: 1.2mm; column-gap: 8mm; }
 .poster .reach { gap: 8mm; margin-top: 6mm; }
 .poster .reach .qr { width: ${poster_qr}mm; height: ${poster_qr}mm; }
 .poster .reach .how { font-size: 12pt; }
@@ -139,6 +144,10 @@ ${poster_fits}
 .index th, .index td { text-align: left; padding: 6px 8px; border-bottom: 1px solid #ccc; vertical-align: top; }
 .index td.thumb img { width: 84px; height: 84px; display: block; }
 .index td.files a { margin-right: 10px; white-space: nowrap; }
+.index h3 { font-size: 18px; margin: 22px 0 6px; }
+.index .directory td { font-size: 13px; }
+.index .directory .warn { color: var(--warn); }
+.index .directory .src { color: var(--muted); word-break: break-word; }
 .index td.link { font-size: 12px; overflow-wrap: anywhere; color: var(--muted); }
 .index .note { color: var(--muted); font-size: 13px; }
 .index .draft { color: var(--warn); font-size: 13px; }

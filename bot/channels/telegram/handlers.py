@@ -65,6 +65,19 @@ def user_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     return known_lang(update, context) or "tg"
 
 
+def user_destination(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    """The destination country the user chose (kept under their hashed id, like the language), or None."""
+    user = update.effective_user
+    return deps(context).store.get_destination(user.id) if user else None
+
+
+def remember_destination(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
+    """Store the destination the core says the user just chose (the core validated it)."""
+    user = update.effective_user
+    if reply.destination and user:
+        deps(context).store.set_destination(user.id, reply.destination)
+
+
 def record(context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
     """Anonymous daily counters for /stats: which topics are asked, and what went unanswered."""
     store = deps(context).store
@@ -97,7 +110,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if target.topic in DEEP_LINK_SCREENS:
         reply = d.dialogue.act(target.topic, lang)
     elif target.topic:
-        reply = d.dialogue.topic(target.topic, lang)
+        reply = d.dialogue.topic(target.topic, lang, destination=user_destination(update, context))
     elif target.lang:
         reply = d.dialogue.menu(target.lang)
     else:
@@ -151,7 +164,8 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     d = deps(context)
-    reply = d.dialogue.respond(update.effective_message.text or "", known_lang(update, context))
+    reply = d.dialogue.respond(update.effective_message.text or "", known_lang(update, context),
+                               user_destination(update, context))
     record(context, reply)
     await send(update, reply)
 
@@ -167,7 +181,8 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     data = query.data or ""
     if data.startswith("l:") and data[2:] in LANGUAGES and query.from_user:
         d.store.set_lang(query.from_user.id, data[2:])
-    reply = d.dialogue.act(data, user_lang(update, context))
+    reply = d.dialogue.act(data, user_lang(update, context), user_destination(update, context))
+    remember_destination(update, context, reply)
     record(context, reply)
     try:
         await query.answer()
