@@ -24,6 +24,7 @@ from bot.channels.terminal import TerminalChat
 from bot.content import ContentError, load_content
 from bot.core.country_rules import MAX_ON_CARD
 from bot.core.destination import DestinationSpotter
+from bot.core.text import Message
 from bot.rules import RULE_TOPICS
 from bot.storage import Store
 
@@ -202,13 +203,13 @@ def test_forged_or_old_destination_buttons_get_the_stale_reply(dialogue, action)
     ("в России", "ru"), ("ба Русия", "ru"), ("Маскав", "ru"), ("Москве", "ru"), ("rossiyaga", "ru"),
 ])
 def test_destination_names_are_spotted_in_every_language_and_spelling(content, text, country):
-    assert DestinationSpotter(content.rules.destinations).spot(text) == (country,)
+    assert DestinationSpotter(content.rules.destinations).spot(Message.of(text).tokens) == (country,)
 
 
 @pytest.mark.parametrize("text", ["экзамен по русскому языку", "hello", "казон", "макарон", "самара ба даст овард",
                                   "аммаам омад", "аммо ман"])
 def test_words_that_only_look_like_a_country_are_not_one(content, text):
-    assert DestinationSpotter(content.rules.destinations).spot(text) == ()
+    assert DestinationSpotter(content.rules.destinations).spot(Message.of(text).tokens) == ()
 
 
 def test_inline_cards_carry_the_rules_with_their_dates(dialogue, content):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot import LANGUAGES
@@ -50,21 +50,6 @@ class RulesView:
         asked = distinctive_words(toks)
         score = {r.id: sum(self._weight.get(w, 0.0) for w in self._words[(r.country, r.id)] & asked) for r in rules}
         return tuple(sorted(rules, key=lambda r: -score[r.id]))  # stable: ties keep file order
-
-    def best(self, toks: Sequence[str], country: str | None = None,
-             skip: Collection[str] = ()) -> tuple[Rule | None, float, int]:
-        """The rule (of ``country``, or of any but those in ``skip``) sharing the most distinctive words with a
-        message: the rule, the summed weight of the shared words and how many there are."""
-        asked = distinctive_words(toks)
-        best: tuple[Rule | None, float, int] = (None, 0.0, 0)
-        for rule in self.book.all():
-            if (country is not None and rule.country != country) or rule.country in skip:
-                continue
-            shared = self._words[(rule.country, rule.id)] & asked
-            score = sum(self._weight.get(w, 0.0) for w in shared)
-            if score > best[1]:
-                best = (rule, score, len(shared))
-        return best
 
     def source_line(self, rule: Rule) -> str:
         """ "Federal Law 393-FZ, 2013-12-28; Klerk.ru, 2025-08-15" """

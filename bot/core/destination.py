@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.core.normalize import raw_tokens, skeleton, tokens
+from bot.core.normalize import raw_tokens, skeleton
 from bot.rules import Destination
 
 
@@ -40,9 +40,10 @@ class DestinationSpotter:
                     self._exact.setdefault(words[0], destination.id)
         self._prefixes.sort(key=lambda p: -len(p[0]))
 
-    def spot(self, text: str, toks: list[str] | None = None) -> tuple[str, ...]:
-        """The destination ids the message names, each once, in the order they are first named."""
-        words = toks if toks is not None else tokens(text)
+    def spot(self, words: Sequence[str]) -> tuple[str, ...]:
+        """The destination ids named by a message's words (its skeleton tokens, see :class:`~bot.core.text.Message`),
+        each once, in the order they are first named."""
+        words = list(words)
         found: dict[str, None] = {}
         for i, word in enumerate(words):
             country = self._exact.get(word) or next((c for p, c in self._prefixes if word.startswith(p)), None)

@@ -16,13 +16,13 @@ import re
 
 from bot import LANGUAGES
 from bot.content import Content, Line, Topic, cited_sources
-from bot.core.country_rules import MAX_ON_CARD, RulesView, distinctive_words
+from bot.core.country_rules import MAX_ON_CARD, RulesView
 from bot.core.destination import DestinationSpotter
-from bot.core.normalize import tokens
 from bot.core.numbers import dates_text, footnotes
 from bot.core.offer_check import START_ACTION as CHECK_ACTION
 from bot.core.offer_check import OfferCheck
 from bot.core.reply import Button, Reply
+from bot.core.text import Message
 from bot.core.understanding import EMERGENCY, Understander, Understanding
 from bot.i18n import gettext_for
 from bot.rules import RULE_TOPICS, RuleBook
@@ -30,9 +30,6 @@ from bot.rules import RULE_TOPICS, RuleBook
 LANGUAGE_NAMES = {"tg": "Тоҷикӣ", "ru": "Русский", "en": "English"}
 #: Rules of the home country (Tajikistan) shown on a card besides the destination's; the rest are under More.
 MAX_HOME_ON_CARD = 1
-#: A message goes to the card of a rule only if the rule shares at least this part of its distinctive words: a
-#: quarter when the topic vote found no card, half when it chose a card that shows no rules.
-MIN_RULE_SHARE = {"unsure": 0.25, "out_of_scope": 0.25, "topic": 0.5}
 _ACTION_RE = re.compile(r"^[a-z]{1,6}(:[a-z0-9_]{1,40}){0,2}$")
 
 
@@ -78,40 +75,13 @@ class Dialogue:
     def respond(self, text: str, lang: str | None = None, destination: str | None = None) -> Reply:
         """Answer free text. ``lang`` is the user's chosen language, used when the message's own is unclear;
         ``destination`` the country they chose. A country named in the message wins for this reply."""
-        u = self.understander.understand(text, lang)
-        toks = tokens(text)
-        named = self.spotter.spot(text, toks)
+        msg = Message.of(text)
+        u = self.understander.understand(msg, lang)
+        named = self.spotter.spot(msg.tokens)
         country = (destination if destination in named else named[0]) if named else None
-        if named:  # a country's name ("в России", "Dubai") says nothing about which of its rules is meant
-            toks = [w for w in toks if not self.spotter.spot(w, [w])]
-        rule_card = self._rule_question(u, toks, country)
-        if rule_card is not None:
-            topic_id, rule_country = rule_card
-            return self.topic(topic_id, u.lang, destination=destination, named=rule_country, toks=toks)
+        # the words that say which of a country's rules was asked about (a country's name says nothing of that)
+        toks = [w for w in msg.tokens if not self.spotter.spot((w,))] if named else list(msg.tokens)
         return self.reply_for(u, destination, named=country, toks=toks)
-
-    def _rule_question(self, u: Understanding, toks: list[str], named: str | None) -> tuple[str, str | None] | None:
-        """A question about one country rule that the topic vote missed ("what is huroob in Saudi Arabia", "реестр
-        контролируемых лиц"): the card that shows that rule, and its country. Only when the vote was unsure, found
-        nothing, or picked a card without rules, and the message shares distinctive words with the rule's text;
-        an emergency or a greeting is never redirected. ``toks`` are the message's words without country names."""
-        skip: tuple[str, ...] = ()
-        if u.kind in ("unsure", "out_of_scope"):
-            needed = 2.0 if named else 4.0
-        elif u.kind == "topic" and u.topic not in RULE_TOPICS:
-            needed = 4.0 if named else 8.0
-            # Tajikistan's own rules are on the before-departure card; a card the vote chose ("how do I check an
-            # agency's licence": check_agency) explains the matter better than the rule that names it
-            skip = self.book.home_countries
-        else:
-            return None
-        rule, score, shared = self.rules.best(toks, named, skip)
-        if rule is None or score < needed or (shared < 2 and not named) or rule.topics[0] not in self.content.topics:
-            return None
-        if shared < MIN_RULE_SHARE[u.kind] * len(distinctive_words(toks)):
-            return None  # a long story that touches a rule in passing ("паспорт", "патент") is not a question about it
-        # a home rule (Tajikistan's) is on every destination's card: keep the user's destination
-        return rule.topics[0], rule.country if rule.country in self.book.destination_ids else named
 
     def reply_for(self, u: Understanding, destination: str | None = None, named: str | None = None,
                   toks: list[str] | None = None) -> Reply:

@@ -133,8 +133,8 @@ class Understander:
         msg = text if isinstance(text, Message) else Message.of(text)
         return dict(zip(self.model.labels, self.model.predict(msg).tolist()))
 
-    def understand(self, text: str, preferred_lang: str | None = None) -> Understanding:
-        msg = Message.of(text)
+    def understand(self, text: str | Message, preferred_lang: str | None = None) -> Understanding:
+        msg = text if isinstance(text, Message) else Message.of(text)
         lang = self.language(msg, preferred_lang).lang
         if not msg.has_letters or not msg.tokens:
             return Understanding("empty", lang)
