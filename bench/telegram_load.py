@@ -70,6 +70,17 @@ def make_plan(n_users: int, n_messages: int, seed: int, base: int) -> Plan:
     return plan
 
 
+def peak_rss_mb(pid: int) -> float | None:
+    """The process's peak resident memory so far (Linux VmHWM), in MB, or None elsewhere."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    return None
+
+
 def cpu_seconds(pid: int) -> float | None:
     """User + system CPU time of a process (Linux /proc), or None elsewhere."""
     try:
@@ -126,6 +137,7 @@ class Result:
     errors: int = 0
     round_trip: list[float] = field(default_factory=list)
     cpu: float | None = None
+    rss_mb: float | None = None
     push_seconds: float = 0.0
     note: str = ""
 
@@ -184,6 +196,7 @@ def run_one(name: str, argv: list[str], plan: Plan, expected_text, timeout: floa
             result.seconds = last - first_push if last else float("nan")
             if cpu_before is not None and cpu_after is not None:
                 result.cpu = cpu_after - cpu_before
+            result.rss_mb = peak_rss_mb(bot.proc.pid) if bot.proc else None
 
             # paced: one message at a time, the round trip a single user sees on an idle bot
             user = 9_500_000
@@ -235,10 +248,11 @@ def main() -> int:
     ]
 
     header = (f"{'':32} {'replies/s':>9} {'total s':>8} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} "
-              f"{'lost':>5} {'dup':>4} {'as expected':>12} {'CPU ms/msg':>10}")
+              f"{'lost':>5} {'dup':>4} {'as expected':>12} {'CPU ms/msg':>10} {'peak RSS MB':>11}")
     print(header)
     for r in results:
         cpu = f"{r.cpu * 1000 / max(r.replies, 1):10.2f}" if r.cpu is not None else f"{'n/a':>10}"
+        cpu += f" {r.rss_mb:11.1f}" if r.rss_mb is not None else f" {'n/a':>11}"
         lat = [x * 1000 for x in r.latencies]
         print(f"{r.name:32} {r.per_second:9.0f} {r.seconds:8.2f} {percentile(lat, .5):8.0f} {percentile(lat, .99):8.0f}"
               f" {max(lat, default=float('nan')):8.0f} {r.expected - r.replies:5d} {r.duplicates:4d}"
