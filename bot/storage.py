@@ -14,12 +14,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import os
 import secrets
 import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+DB_NAME = "saferoad.sqlite3"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
@@ -49,15 +54,29 @@ class CountRow:
 class Store:
     def __init__(self, data_dir: Path, salt: bytes | None = None):
         self.data_dir = Path(data_dir)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._private_files()
         self._salt = salt or self._load_salt()
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.data_dir / "saferoad.sqlite3", check_same_thread=False,
-                                   isolation_level=None, timeout=10)
+        self._db = sqlite3.connect(self.data_dir / DB_NAME, check_same_thread=False, isolation_level=None, timeout=10)
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(SCHEMA)
+
+    def _private_files(self) -> None:
+        """DATA_DIR 700; the database, its WAL and SHM files and the salt 600, including files made by older
+        versions. SQLite creates the WAL and SHM files with the database file's mode, so creating that one
+        first with 600 covers them too."""
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        try:
+            os.chmod(self.data_dir, 0o700)
+        except OSError as exc:  # not the owner (a shared mount): say so, but keep working
+            log.warning("Could not make DATA_DIR private (mode 700): %s", exc.strerror)
+        db = self.data_dir / DB_NAME
+        os.close(os.open(db, os.O_RDWR | os.O_CREAT, 0o600))
+        for path in (db, db.with_name(DB_NAME + "-wal"), db.with_name(DB_NAME + "-shm"), self.data_dir / "salt.key"):
+            if path.exists():
+                os.chmod(path, 0o600)
 
     def _load_salt(self) -> bytes:
         """A random secret made on first run; losing it only means users choose their language again."""

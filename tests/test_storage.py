@@ -66,3 +66,25 @@ def test_stats_cover_7_and_30_days(tmp_path):
     week, month = text.split("\n\n")
     assert "unpaid_wages: 1 (ru 1)" in week and "unanswered: 1" in week
     assert "unpaid_wages: 2 (ru 1, tg 1)" in month
+
+
+def test_data_files_are_private(tmp_path):
+    data = tmp_path / "data"
+    store = Store(data)
+    store.set_lang(1, "ru")  # writes: the WAL and SHM files exist now
+    modes = {p.name: p.stat().st_mode & 0o777 for p in data.iterdir()}
+    assert data.stat().st_mode & 0o777 == 0o700
+    assert {"saferoad.sqlite3", "saferoad.sqlite3-wal", "saferoad.sqlite3-shm", "salt.key"} <= set(modes)
+    assert set(modes.values()) == {0o600}, modes
+    store.close()
+
+
+def test_files_left_readable_by_an_older_version_are_made_private(tmp_path):
+    data = tmp_path / "data"
+    Store(data).close()
+    data.chmod(0o755)
+    for path in data.iterdir():
+        path.chmod(0o644)
+    Store(data).close()
+    assert data.stat().st_mode & 0o777 == 0o700
+    assert {p.stat().st_mode & 0o777 for p in data.iterdir()} == {0o600}
