@@ -128,25 +128,37 @@ def bot_username_from_env(env: Mapping[str, str] | None = None) -> str | None:
 
 
 class TokenRedactingFormatter(logging.Formatter):
-    """Formats as usual, then removes the token from the whole text, tracebacks included (an httpx error
-    message carries the request URL, and Bot API URLs contain the token)."""
+    """Formats as usual, then removes the token (and any other secret, such as the webhook secret) from the whole
+    text, tracebacks included (an httpx error message carries the request URL, and Bot API URLs contain the
+    token). Tracebacks keep an exception's message only where it cannot quote a user (:mod:`bot.logprivacy`)."""
 
-    def __init__(self, token: str, fmt: str | None = None):
+    def __init__(self, token: str | None, fmt: str | None = None, secrets: tuple[str, ...] = ()):
         super().__init__(fmt)
-        self.token = token
+        self.secrets = [(s, "<BOT_TOKEN>" if s == token else "<SECRET>") for s in (token, *secrets) if s]
+
+    def formatException(self, ei) -> str:  # noqa: N802 - logging's name
+        from bot.logprivacy import safe_traceback
+
+        return safe_traceback(ei[1]) if ei and ei[1] is not None else super().formatException(ei)
 
     def format(self, record: logging.LogRecord) -> str:
+        record.exc_text = None  # another handler may have cached the full traceback on the record
         text = super().format(record)
-        return text.replace(self.token, "<BOT_TOKEN>") if self.token else text
+        for secret, mark in self.secrets:
+            text = text.replace(secret, mark)
+        return text
 
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-def setup_logging(level: str, token: str | None = None) -> None:
+def setup_logging(level: str, token: str | None = None, secrets: tuple[str, ...] = ()) -> None:
+    """Logging for the bot: no token or secret, and no user text, name or id at any level (DEBUG included)."""
+    from bot.logprivacy import LibraryArgsFilter
+
     logging.basicConfig(format=LOG_FORMAT, level=level)
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    if token:
-        for handler in logging.getLogger().handlers:
-            handler.setFormatter(TokenRedactingFormatter(token, LOG_FORMAT))
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(TokenRedactingFormatter(token, LOG_FORMAT, secrets))
+        handler.addFilter(LibraryArgsFilter())

@@ -667,6 +667,24 @@ def test_the_token_never_appears_in_the_debug_log(e2e):
     assert TOKEN not in log and secret not in log
 
 
+def test_the_debug_log_names_no_one_and_quotes_nothing_users_wrote(e2e):
+    """Also after the tests above: every text users sent, their ids, and a name and username, at DEBUG."""
+    user = e2e.new_user()
+    e2e.api.push_message(user, "Zarina-private-words: my employer took my passport", language_code="en",
+                         first_name="Zarinabonu", username="zarina_private_42")
+    e2e.bot.wait_reply(user)
+    time.sleep(0.3)
+    log = e2e.bot.log()
+    for needle in ("Zarina-private-words", "Zarinabonu", "zarina_private_42"):
+        assert needle not in log, needle
+    for user_id in e2e.used_users():
+        assert str(user_id) not in log, f"user id {user_id} is in the log"
+    texts = [t for t in e2e.texts if len(t) >= 6 and not t.isascii() or len(t.split()) >= 2]
+    assert len(texts) >= 20
+    for text in texts:
+        assert text not in log, f"{text!r} is in the log"
+
+
 @pytest.mark.parametrize("token", [
     pytest.param(None, id="unset"),
     pytest.param("   ", id="blank"),

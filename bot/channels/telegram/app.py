@@ -103,7 +103,7 @@ def run_from_env() -> int:
         setup_logging("INFO")
         print(f"Cannot start the Telegram bot: {exc}", file=sys.stderr)
         return 2
-    setup_logging(settings.log_level, settings.token)
+    setup_logging(settings.log_level, settings.token, (settings.webhook_secret or "",))
 
     from bot.cli import _load_dialogue  # validates content; exits with file and field on error
 
