@@ -371,6 +371,51 @@ def test_a_non_text_message_gets_a_friendly_pointer_to_the_menu_in_the_users_lan
     assert script_language(reply["text"]) == "tg"
 
 
+@pytest.mark.parametrize("kind", ["photo", "document"])
+def test_a_photo_or_file_with_a_caption_is_read_as_the_caption(e2e, dialogue, kind):
+    push = {"photo": e2e.api.push_photo, "document": e2e.api.push_document}[kind]
+    user = e2e.new_user()
+    e2e.texts.append("my passport was taken")
+    push(user, language_code="en", caption="my passport was taken")
+    same(e2e.bot.wait_reply(user), dialogue.topic("passport_taken", "en"))
+    push(user, language_code="en")  # no caption: still the friendly pointer
+    same(e2e.bot.wait_reply(user), dialogue.non_text("en"))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Groups: only what is addressed to the bot
+# ---------------------------------------------------------------------------------------------------------------
+
+def test_in_a_group_the_bot_answers_commands_mentions_and_replies_to_it_and_nothing_else(e2e, dialogue):
+    group, since = -100_000_000_4242, e2e.api.mark()
+    alice, bob = e2e.new_user(), e2e.new_user()
+    chatter = ["hi all", "my employer took my passport", "@SomeoneElse do you know?", "паспорт"]
+    for user, text in zip([alice, bob, alice, bob], chatter):
+        e2e.texts.append(text)
+        e2e.api.push_message(user, text, language_code="en", chat_id=group)
+    e2e.api.push_command(bob, "/help@OtherBot", language_code="en", chat_id=group)
+    e2e.api.push_photo(alice, language_code="en", caption="look at this", chat_id=group)
+    e2e.api.push_sticker(bob, language_code="en", chat_id=group)
+
+    # Answered: a command, a mention (the @name is not part of the question), a reply to the bot's message.
+    e2e.api.push_command(alice, "/help", language_code="en", chat_id=group)
+    help_reply = e2e.bot.wait_reply(group)
+    same(help_reply, dialogue.help("en"))
+    e2e.texts.append("they did not pay my salary")
+    e2e.api.push_message(bob, f"@{BOT_USERNAME} they did not pay my salary", language_code="en", chat_id=group)
+    same(e2e.bot.wait_reply(group), dialogue.topic("unpaid_wages", "en"))
+    e2e.api.push_message(alice, "my employer took my passport", language_code="en", chat_id=group,
+                         reply_to=help_reply)
+    same(e2e.bot.wait_reply(group), dialogue.topic("passport_taken", "en"))
+    time.sleep(0.5)
+    assert len(e2e.replies(group, since)) == 3, "the chatter got no answer"
+
+
+def test_inline_mode_keeps_working_for_someone_in_a_group(e2e):
+    call = inline(e2e, e2e.new_user(), "passport", "en")
+    assert call.ok and call.params["results"][0]["id"] == "passport_taken-en"
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Inline mode
 # ---------------------------------------------------------------------------------------------------------------

@@ -1319,6 +1319,7 @@ class BotApiEmulator:
         mime_type: str = "application/pdf",
         language_code: str = "ru",
         chat_id: int | None = None,
+        caption: str | None = None,
     ) -> dict[str, Any]:
         fid, uid = self._file_ids("document")
         document = {
@@ -1328,7 +1329,10 @@ class BotApiEmulator:
             "mime_type": mime_type,
             "file_size": 54321,
         }
-        return self._push_user_message(user_id, language_code, chat_id, {"document": document})
+        extra: dict[str, Any] = {"document": document}
+        if caption:
+            extra["caption"] = caption
+        return self._push_user_message(user_id, language_code, chat_id, extra)
 
     def push_callback(
         self,

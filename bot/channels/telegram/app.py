@@ -20,6 +20,7 @@ from telegram.ext import (
 
 from bot import LANGUAGES
 from bot.channels.telegram import handlers
+from bot.channels.telegram.groups import ADDRESSED
 from bot.channels.telegram.request import RetryingRequest
 from bot.core.dialogue import Dialogue
 from bot.i18n import gettext_for
@@ -84,10 +85,12 @@ def build_application(settings: Settings, dialogue: Dialogue, store: Store) -> A
     application.add_handler(CommandHandler("check", handlers.check))
     application.add_handler(CommandHandler("forget", handlers.forget))
     application.add_handler(CommandHandler("stats", handlers.stats))
-    # New messages only: an edited message is not a new question and must not get a second answer.
-    new = filters.UpdateType.MESSAGE
+    # New messages only: an edited message is not a new question and must not get a second answer. In groups,
+    # only what is addressed to the bot (groups.py); a caption is read as the message it comes with.
+    new = filters.UpdateType.MESSAGE & ADDRESSED
     application.add_handler(MessageHandler(new & filters.COMMAND, handlers.unknown_command))
-    application.add_handler(MessageHandler(new & filters.TEXT & ~filters.COMMAND, handlers.text_message))
+    application.add_handler(MessageHandler(new & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND,
+                                           handlers.text_message))
     application.add_handler(MessageHandler(new & NON_TEXT, handlers.non_text))
     application.add_handler(CallbackQueryHandler(handlers.button))
     application.add_handler(InlineQueryHandler(handlers.inline_query))

@@ -22,6 +22,7 @@ from telegram.ext import ContextTypes
 
 from bot import LANGUAGES
 from bot.channels.telegram import render
+from bot.channels.telegram.groups import text_for_bot
 from bot.core.deeplink import link, parse_payload
 from bot.core.dialogue import Dialogue
 from bot.core.reply import Reply
@@ -150,8 +151,9 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Free text, or the caption of a photo or file (read as if it were the message)."""
     d = deps(context)
-    reply = d.dialogue.respond(update.effective_message.text or "", known_lang(update, context))
+    reply = d.dialogue.respond(text_for_bot(update.effective_message), known_lang(update, context))
     record(context, reply)
     await send(update, reply)
 
