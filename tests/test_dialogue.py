@@ -102,3 +102,14 @@ def test_welcome_suggests_the_users_language_first(dialogue):
 def test_about_names_sources_and_privacy(dialogue):
     text = dialogue.about("en").text
     assert "Human Rights Centre" in text and "does not keep your messages" in text
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_slow_down_note_is_short_polite_and_keeps_the_emergency_button_first(dialogue, lang):
+    reply = dialogue.slow_down(lang)
+    assert reply.kind == "slow_down" and reply.lang == lang
+    assert len(reply.text) < 300
+    assert actions(reply) == ["t:emergency", "menu"]
+    assert reply.text != dialogue.slow_down("en").text or lang == "en", "translated"
+    for action in actions(reply):
+        assert dialogue.act(action, lang).kind != "stale"
