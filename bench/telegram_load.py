@@ -3,8 +3,9 @@
 2,000 messages from 200 users (realistic texts in Tajik, Russian and English, sampled from
 tests/data/eval_queries.jsonl) are pushed at once to the emulator in tests/botapi/; we measure how long it takes
 until every message has its reply, replies/s, and the time from push to reply (p50/p99). Then a short paced run
-(one message at a time) gives the round trip without queueing. Both bots run with RATE_LIMIT_OVERALL=10000 so that
-Telegram's 30 messages/s limit does not hide their own cost.
+(one message at a time) gives the round trip without queueing. Both bots run with RATE_LIMIT_OVERALL and
+RATE_LIMIT_PER_CHAT at 10000 and CHAT_QUEUE_LIMIT at 1000, so that Telegram's limits (30 messages/s, about one a
+second per chat) and flood protection do not hide their own cost.
 
 Run: python bench/telegram_load.py [--users 200] [--messages 2000] [--timeout 300]
 A script for people, not a test: figures are printed, never asserted (machines here are shared and noisy).
@@ -152,7 +153,8 @@ def run_one(name: str, argv: list[str], plan: Plan, expected_text, timeout: floa
     with tempfile.TemporaryDirectory(prefix="saferoad-load-") as tmp, \
             BotApiEmulator(token=TOKEN, bot_username=BOT_USERNAME) as api:
         bot = BotProcess(api, Path(tmp) / "data", Path(tmp) / "bot.log", argv=argv,
-                         env={"RATE_LIMIT_OVERALL": RATE, "LOG_LEVEL": "WARNING"})
+                         env={"RATE_LIMIT_OVERALL": RATE, "RATE_LIMIT_PER_CHAT": RATE, "CHAT_QUEUE_LIMIT": "1000",
+                              "LOG_LEVEL": "WARNING"})
         try:
             bot.start(timeout=60)
             # warm-up: the first messages pay for lazy imports and connection set-up
@@ -235,8 +237,9 @@ def main() -> int:
     print(f"Telegram load: {plan.size:,} messages from {len(plan.users)} users "
           f"(written in tg {langs['tg']:,} / ru {langs['ru']:,} / en {langs['en']:,}; texts from {QUERIES.name}),")
     print("pushed at once into the Bot API stand-in (tests/botapi/emulator.py), long polling, one process each.")
-    print(f"RATE_LIMIT_OVERALL={RATE} for both bots, so Telegram's 30 messages/s limit does not hide the bots' own "
-          f"cost\n(at the default 30/s, {plan.size:,} replies take at least {plan.size / 30:.0f} s whatever the bot).")
+    print(f"RATE_LIMIT_OVERALL={RATE} and RATE_LIMIT_PER_CHAT={RATE} for both bots, so Telegram's limits do not "
+          f"hide the bots' own cost\n(at the default 30/s, {plan.size:,} replies take at least {plan.size / 30:.0f} s "
+          "whatever the bot).")
     print()
 
     error_texts = {render.text(dialogue.error(lang)).strip() for lang in ("tg", "ru", "en")}

@@ -31,10 +31,11 @@ class Settings:
     log_level: str = "INFO"
     webhook_url: str | None = None
     webhook_secret: str | None = field(default=None, repr=False)
-    listen: str = "0.0.0.0"
+    listen: str = "127.0.0.1"      # behind a reverse proxy that terminates TLS
     port: int = 8443
     rate_overall: float = 30.0     # messages per second, Telegram's documented broadcast limit
-    rate_per_chat: float = 1.0     # messages per second in one chat
+    rate_per_chat: float = 1.0     # messages per second in one private chat (groups: 20 a minute)
+    chat_queue_limit: int = 10     # updates one chat may have waiting; beyond that it is flooding
 
     @property
     def base_file_url(self) -> str:
@@ -53,6 +54,13 @@ def _int_env(env: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+def _positive_int_env(env: Mapping[str, str], name: str, default: int) -> int:
+    value = _int_env(env, name, default)
+    if value < 1:
+        raise SettingsError(f"{name} must be 1 or more, got {value}")
+    return value
 
 
 def _float_env(env: Mapping[str, str], name: str, default: float) -> float:
@@ -115,10 +123,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         log_level=log_level,
         webhook_url=webhook_url,
         webhook_secret=webhook_secret,
-        listen=env.get("LISTEN", "").strip() or "0.0.0.0",
+        listen=env.get("LISTEN", "").strip() or "127.0.0.1",
         port=_int_env(env, "PORT", 8443),
         rate_overall=_float_env(env, "RATE_LIMIT_OVERALL", 30.0),
         rate_per_chat=_float_env(env, "RATE_LIMIT_PER_CHAT", 1.0),
+        chat_queue_limit=_positive_int_env(env, "CHAT_QUEUE_LIMIT", 10),
     )
 
 

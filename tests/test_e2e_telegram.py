@@ -515,13 +515,24 @@ def test_the_database_holds_no_user_ids_and_no_message_texts(e2e):
         for user in users:
             assert all(str(user) not in str(value) and value != user for value in row), (user, row)
 
-    raw = b"".join(p.read_bytes() for p in sorted(data_dir.glob("saferoad.sqlite3*")))
-    for user in users:
-        assert str(user).encode() not in raw, f"user id {user} is in the database file"
+    # Updates are held in the inbox until answered, then deleted and scrubbed from the files within moments.
     texts = [t for t in e2e.texts if not any(t in label for label in labels)]  # "deportation" is a topic id
     assert len(texts) >= 6
+    raw = files_once_scrubbed(data_dir, [str(u) for u in users] + texts)
+    for user in users:
+        assert str(user).encode() not in raw, f"user id {user} is in the database file"
     for text in texts:
         assert text.encode() not in raw, f"message text {text!r} is in the database file"
+
+
+def files_once_scrubbed(data_dir: Path, needles: list[str], timeout: float = 10) -> bytes:
+    """The database files' bytes, read once none of ``needles`` is in them (or after ``timeout``)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        raw = b"".join(p.read_bytes() for p in sorted(data_dir.glob("saferoad.sqlite3*")))
+        if not any(n.encode() in raw for n in needles) or time.monotonic() > deadline:
+            return raw
+        time.sleep(0.1)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -720,6 +731,7 @@ def test_the_debug_log_names_no_one_and_quotes_nothing_users_wrote(e2e):
     e2e.bot.wait_reply(user)
     time.sleep(0.3)
     log = e2e.bot.log()
+    assert "Update " in log and " handled in " in log, "updates are logged, as summaries"
     for needle in ("Zarina-private-words", "Zarinabonu", "zarina_private_42"):
         assert needle not in log, needle
     for user_id in e2e.used_users():
@@ -728,6 +740,14 @@ def test_the_debug_log_names_no_one_and_quotes_nothing_users_wrote(e2e):
     assert len(texts) >= 20
     for text in texts:
         assert text not in log, f"{text!r} is in the log"
+
+
+def test_the_data_directory_and_files_are_private(e2e):
+    data = e2e.bot.data_dir
+    assert data.stat().st_mode & 0o777 == 0o700
+    files = {p.name: p.stat().st_mode & 0o777 for p in data.iterdir()}
+    assert {"saferoad.sqlite3", "salt.key"} <= set(files)
+    assert set(files.values()) == {0o600}, files
 
 
 @pytest.mark.parametrize("token", [

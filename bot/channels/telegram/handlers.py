@@ -21,7 +21,7 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
 
 from bot import LANGUAGES
-from bot.channels.telegram import render
+from bot.channels.telegram import inbox, render
 from bot.channels.telegram.groups import text_for_bot
 from bot.core.deeplink import link, parse_payload
 from bot.core.dialogue import Dialogue
@@ -162,6 +162,11 @@ async def non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send(update, deps(context).dialogue.non_text(user_lang(update, context)))
 
 
+async def slow_down(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Sent once to a chat that floods the bot (see :mod:`.fairness`); not a handler of any update type."""
+    await send(update, deps(context).dialogue.slow_down(user_lang(update, context)))
+
+
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A button press: the core validates the action (it may be forged or from an old message)."""
     d = deps(context)
@@ -217,7 +222,10 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log the problem and, where possible, tell the user; one bad update never stops the bot."""
+    """Log the problem and, where possible, tell the user; one bad update never stops the bot. When the reply could
+    not reach Telegram at all, the inbox tries the update again later instead (nothing to tell the user yet)."""
+    if inbox.postpone(context.error):
+        return
     log.error("Error while handling an update", exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
