@@ -76,8 +76,10 @@ class Poller:
             except (InvalidToken, EndPointNotFound):
                 raise  # the token was revoked: nothing to retry
             except RetryAfter as exc:
-                delay = exc.retry_after if isinstance(exc.retry_after, (int, float)) else \
-                    exc.retry_after.total_seconds()
+                with warnings.catch_warnings():  # PTB 22 warns that retry_after will become a timedelta
+                    warnings.simplefilter("ignore")
+                    wait = exc.retry_after
+                delay = wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)
                 log.warning("getUpdates: Telegram asks to wait %.0f s", delay)
             except Conflict:
                 delay = backoff(failures)
