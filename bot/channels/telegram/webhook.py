@@ -16,6 +16,7 @@ import asyncio
 import hmac
 import json
 import logging
+import re
 import time
 from typing import Any
 
@@ -109,7 +110,7 @@ class WebhookServer:
         self.port = port
         self.active = 0  # requests past the secret check and not answered yet
         app = tornado.web.Application(
-            [(f"/{path.strip('/')}", UpdateHandler, {"inbox": inbox, "secret": secret, "server": self})],
+            [(f"/{re.escape(path.strip('/'))}", UpdateHandler, {"inbox": inbox, "secret": secret, "server": self})],
             log_function=_log_request)
         # tornado's own cap is a backstop (it answers 400); the handler answers 413 at MAX_BODY.
         self._server = tornado.httpserver.HTTPServer(app, max_body_size=4 * MAX_BODY, idle_connection_timeout=75,
