@@ -3,8 +3,9 @@
 2,000 messages from 200 users (realistic texts in Tajik, Russian and English, sampled from
 tests/data/eval_queries.jsonl) are pushed at once to the emulator in tests/botapi/; we measure how long it takes
 until every message has its reply, replies/s, and the time from push to reply (p50/p99). Then a short paced run
-(one message at a time) gives the round trip without queueing. Both bots run with RATE_LIMIT_OVERALL=10000 so that
-Telegram's 30 messages/s limit does not hide their own cost.
+(one message at a time) gives the round trip without queueing. Both bots run with RATE_LIMIT_OVERALL and
+RATE_LIMIT_PER_CHAT at 10000 and CHAT_QUEUE_LIMIT at 1000, so that Telegram's limits (30 messages/s, about one a
+second per chat) and flood protection do not hide their own cost.
 
 Run: python bench/telegram_load.py [--users 200] [--messages 2000] [--timeout 300]
 A script for people, not a test: figures are printed, never asserted (machines here are shared and noisy).
@@ -70,6 +71,17 @@ def make_plan(n_users: int, n_messages: int, seed: int, base: int) -> Plan:
     return plan
 
 
+def peak_rss_mb(pid: int) -> float | None:
+    """The process's peak resident memory so far (Linux VmHWM), in MB, or None elsewhere."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    return None
+
+
 def cpu_seconds(pid: int) -> float | None:
     """User + system CPU time of a process (Linux /proc), or None elsewhere."""
     try:
@@ -126,6 +138,7 @@ class Result:
     errors: int = 0
     round_trip: list[float] = field(default_factory=list)
     cpu: float | None = None
+    rss_mb: float | None = None
     push_seconds: float = 0.0
     note: str = ""
 
@@ -140,7 +153,8 @@ def run_one(name: str, argv: list[str], plan: Plan, expected_text, timeout: floa
     with tempfile.TemporaryDirectory(prefix="saferoad-load-") as tmp, \
             BotApiEmulator(token=TOKEN, bot_username=BOT_USERNAME) as api:
         bot = BotProcess(api, Path(tmp) / "data", Path(tmp) / "bot.log", argv=argv,
-                         env={"RATE_LIMIT_OVERALL": RATE, "LOG_LEVEL": "WARNING"})
+                         env={"RATE_LIMIT_OVERALL": RATE, "RATE_LIMIT_PER_CHAT": RATE, "CHAT_QUEUE_LIMIT": "1000",
+                              "LOG_LEVEL": "WARNING"})
         try:
             bot.start(timeout=60)
             # warm-up: the first messages pay for lazy imports and connection set-up
@@ -184,6 +198,7 @@ def run_one(name: str, argv: list[str], plan: Plan, expected_text, timeout: floa
             result.seconds = last - first_push if last else float("nan")
             if cpu_before is not None and cpu_after is not None:
                 result.cpu = cpu_after - cpu_before
+            result.rss_mb = peak_rss_mb(bot.proc.pid) if bot.proc else None
 
             # paced: one message at a time, the round trip a single user sees on an idle bot
             user = 9_500_000
@@ -222,8 +237,9 @@ def main() -> int:
     print(f"Telegram load: {plan.size:,} messages from {len(plan.users)} users "
           f"(written in tg {langs['tg']:,} / ru {langs['ru']:,} / en {langs['en']:,}; texts from {QUERIES.name}),")
     print("pushed at once into the Bot API stand-in (tests/botapi/emulator.py), long polling, one process each.")
-    print(f"RATE_LIMIT_OVERALL={RATE} for both bots, so Telegram's 30 messages/s limit does not hide the bots' own "
-          f"cost\n(at the default 30/s, {plan.size:,} replies take at least {plan.size / 30:.0f} s whatever the bot).")
+    print(f"RATE_LIMIT_OVERALL={RATE} and RATE_LIMIT_PER_CHAT={RATE} for both bots, so Telegram's limits do not "
+          f"hide the bots' own cost\n(at the default 30/s, {plan.size:,} replies take at least {plan.size / 30:.0f} s "
+          "whatever the bot).")
     print()
 
     error_texts = {render.text(dialogue.error(lang)).strip() for lang in ("tg", "ru", "en")}
@@ -235,10 +251,11 @@ def main() -> int:
     ]
 
     header = (f"{'':32} {'replies/s':>9} {'total s':>8} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} "
-              f"{'lost':>5} {'dup':>4} {'as expected':>12} {'CPU ms/msg':>10}")
+              f"{'lost':>5} {'dup':>4} {'as expected':>12} {'CPU ms/msg':>10} {'peak RSS MB':>11}")
     print(header)
     for r in results:
         cpu = f"{r.cpu * 1000 / max(r.replies, 1):10.2f}" if r.cpu is not None else f"{'n/a':>10}"
+        cpu += f" {r.rss_mb:11.1f}" if r.rss_mb is not None else f" {'n/a':>11}"
         lat = [x * 1000 for x in r.latencies]
         print(f"{r.name:32} {r.per_second:9.0f} {r.seconds:8.2f} {percentile(lat, .5):8.0f} {percentile(lat, .99):8.0f}"
               f" {max(lat, default=float('nan')):8.0f} {r.expected - r.replies:5d} {r.duplicates:4d}"

@@ -31,10 +31,11 @@ class Settings:
     log_level: str = "INFO"
     webhook_url: str | None = None
     webhook_secret: str | None = field(default=None, repr=False)
-    listen: str = "0.0.0.0"
+    listen: str = "127.0.0.1"      # behind a reverse proxy that terminates TLS
     port: int = 8443
     rate_overall: float = 30.0     # messages per second, Telegram's documented broadcast limit
-    rate_per_chat: float = 1.0     # messages per second in one chat
+    rate_per_chat: float = 1.0     # messages per second in one private chat (groups: 20 a minute)
+    chat_queue_limit: int = 10     # updates one chat may have waiting; beyond that it is flooding
 
     @property
     def base_file_url(self) -> str:
@@ -53,6 +54,13 @@ def _int_env(env: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+def _positive_int_env(env: Mapping[str, str], name: str, default: int) -> int:
+    value = _int_env(env, name, default)
+    if value < 1:
+        raise SettingsError(f"{name} must be 1 or more, got {value}")
+    return value
 
 
 def _float_env(env: Mapping[str, str], name: str, default: float) -> float:
@@ -115,10 +123,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         log_level=log_level,
         webhook_url=webhook_url,
         webhook_secret=webhook_secret,
-        listen=env.get("LISTEN", "").strip() or "0.0.0.0",
+        listen=env.get("LISTEN", "").strip() or "127.0.0.1",
         port=_int_env(env, "PORT", 8443),
         rate_overall=_float_env(env, "RATE_LIMIT_OVERALL", 30.0),
         rate_per_chat=_float_env(env, "RATE_LIMIT_PER_CHAT", 1.0),
+        chat_queue_limit=_positive_int_env(env, "CHAT_QUEUE_LIMIT", 10),
     )
 
 
@@ -128,25 +137,37 @@ def bot_username_from_env(env: Mapping[str, str] | None = None) -> str | None:
 
 
 class TokenRedactingFormatter(logging.Formatter):
-    """Formats as usual, then removes the token from the whole text, tracebacks included (an httpx error
-    message carries the request URL, and Bot API URLs contain the token)."""
+    """Formats as usual, then removes the token (and any other secret, such as the webhook secret) from the whole
+    text, tracebacks included (an httpx error message carries the request URL, and Bot API URLs contain the
+    token). Tracebacks keep an exception's message only where it cannot quote a user (:mod:`bot.logprivacy`)."""
 
-    def __init__(self, token: str, fmt: str | None = None):
+    def __init__(self, token: str | None, fmt: str | None = None, secrets: tuple[str, ...] = ()):
         super().__init__(fmt)
-        self.token = token
+        self.secrets = [(s, "<BOT_TOKEN>" if s == token else "<SECRET>") for s in (token, *secrets) if s]
+
+    def formatException(self, ei) -> str:  # noqa: N802 - logging's name
+        from bot.logprivacy import safe_traceback
+
+        return safe_traceback(ei[1]) if ei and ei[1] is not None else super().formatException(ei)
 
     def format(self, record: logging.LogRecord) -> str:
+        record.exc_text = None  # another handler may have cached the full traceback on the record
         text = super().format(record)
-        return text.replace(self.token, "<BOT_TOKEN>") if self.token else text
+        for secret, mark in self.secrets:
+            text = text.replace(secret, mark)
+        return text
 
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-def setup_logging(level: str, token: str | None = None) -> None:
+def setup_logging(level: str, token: str | None = None, secrets: tuple[str, ...] = ()) -> None:
+    """Logging for the bot: no token or secret, and no user text, name or id at any level (DEBUG included)."""
+    from bot.logprivacy import LibraryArgsFilter
+
     logging.basicConfig(format=LOG_FORMAT, level=level)
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    if token:
-        for handler in logging.getLogger().handlers:
-            handler.setFormatter(TokenRedactingFormatter(token, LOG_FORMAT))
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(TokenRedactingFormatter(token, LOG_FORMAT, secrets))
+        handler.addFilter(LibraryArgsFilter())

@@ -28,7 +28,8 @@ BOT_USERNAME = "SafeRoadTestBot"
 
 # Variables the bot reads; never inherited from the caller's environment, so a developer's .env cannot leak in.
 _BOT_VARS = ("BOT_TOKEN", "TELEGRAM_BASE_URL", "DATA_DIR", "ADMIN_IDS", "LOG_LEVEL", "WEBHOOK_URL", "WEBHOOK_SECRET",
-             "PORT", "LISTEN", "BOT_USERNAME", "RATE_LIMIT_OVERALL", "RATE_LIMIT_PER_CHAT")
+             "PORT", "LISTEN", "BOT_USERNAME", "RATE_LIMIT_OVERALL", "RATE_LIMIT_PER_CHAT",
+             "CHAT_QUEUE_LIMIT")
 _PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
 
 TAJIK_LETTERS = set("ғӣқӯҳҷҒӢҚӮҲҶ")

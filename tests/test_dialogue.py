@@ -124,3 +124,14 @@ def test_summary_is_the_topics_own_whole_phrase(dialogue, lang):
         summary = dialogue.summary(topic_id, lang)
         assert summary == topic.summary[lang]
         assert len(summary) <= 100 and summary[-1] in ".!?"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_slow_down_note_is_short_polite_and_keeps_the_emergency_button_first(dialogue, lang):
+    reply = dialogue.slow_down(lang)
+    assert reply.kind == "slow_down" and reply.lang == lang
+    assert len(reply.text) < 300
+    assert actions(reply) == ["t:emergency", "menu"]
+    assert reply.text != dialogue.slow_down("en").text or lang == "en", "translated"
+    for action in actions(reply):
+        assert dialogue.act(action, lang).kind != "stale"

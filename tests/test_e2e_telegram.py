@@ -373,6 +373,51 @@ def test_a_non_text_message_gets_a_friendly_pointer_to_the_menu_in_the_users_lan
     assert script_language(reply["text"]) == "tg"
 
 
+@pytest.mark.parametrize("kind", ["photo", "document"])
+def test_a_photo_or_file_with_a_caption_is_read_as_the_caption(e2e, dialogue, kind):
+    push = {"photo": e2e.api.push_photo, "document": e2e.api.push_document}[kind]
+    user = e2e.new_user()
+    e2e.texts.append("my passport was taken")
+    push(user, language_code="en", caption="my passport was taken")
+    same(e2e.bot.wait_reply(user), dialogue.topic("passport_taken", "en"))
+    push(user, language_code="en")  # no caption: still the friendly pointer
+    same(e2e.bot.wait_reply(user), dialogue.non_text("en"))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Groups: only what is addressed to the bot
+# ---------------------------------------------------------------------------------------------------------------
+
+def test_in_a_group_the_bot_answers_commands_mentions_and_replies_to_it_and_nothing_else(e2e, dialogue):
+    group, since = -100_000_000_4242, e2e.api.mark()
+    alice, bob = e2e.new_user(), e2e.new_user()
+    chatter = ["hi all", "my employer took my passport", "@SomeoneElse do you know?", "паспорт"]
+    for user, text in zip([alice, bob, alice, bob], chatter):
+        e2e.texts.append(text)
+        e2e.api.push_message(user, text, language_code="en", chat_id=group)
+    e2e.api.push_command(bob, "/help@OtherBot", language_code="en", chat_id=group)
+    e2e.api.push_photo(alice, language_code="en", caption="look at this", chat_id=group)
+    e2e.api.push_sticker(bob, language_code="en", chat_id=group)
+
+    # Answered: a command, a mention (the @name is not part of the question), a reply to the bot's message.
+    e2e.api.push_command(alice, "/help", language_code="en", chat_id=group)
+    help_reply = e2e.bot.wait_reply(group)
+    same(help_reply, dialogue.help("en"))
+    e2e.texts.append("they did not pay my salary")
+    e2e.api.push_message(bob, f"@{BOT_USERNAME} they did not pay my salary", language_code="en", chat_id=group)
+    same(e2e.bot.wait_reply(group), dialogue.topic("unpaid_wages", "en"))
+    e2e.api.push_message(alice, "my employer took my passport", language_code="en", chat_id=group,
+                         reply_to=help_reply)
+    same(e2e.bot.wait_reply(group), dialogue.topic("passport_taken", "en"))
+    time.sleep(0.5)
+    assert len(e2e.replies(group, since)) == 3, "the chatter got no answer"
+
+
+def test_inline_mode_keeps_working_for_someone_in_a_group(e2e):
+    call = inline(e2e, e2e.new_user(), "passport", "en")
+    assert call.ok and call.params["results"][0]["id"] == "passport_taken-en"
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Inline mode
 # ---------------------------------------------------------------------------------------------------------------
@@ -509,13 +554,24 @@ def test_the_database_holds_no_user_ids_and_no_message_texts(e2e):
         for user in users:
             assert all(str(user) not in str(value) and value != user for value in row), (user, row)
 
-    raw = b"".join(p.read_bytes() for p in sorted(data_dir.glob("saferoad.sqlite3*")))
-    for user in users:
-        assert str(user).encode() not in raw, f"user id {user} is in the database file"
+    # Updates are held in the inbox until answered, then deleted and scrubbed from the files within moments.
     texts = [t for t in e2e.texts if not any(t in label for label in labels)]  # "deportation" is a topic id
     assert len(texts) >= 6
+    raw = files_once_scrubbed(data_dir, [str(u) for u in users] + texts)
+    for user in users:
+        assert str(user).encode() not in raw, f"user id {user} is in the database file"
     for text in texts:
         assert text.encode() not in raw, f"message text {text!r} is in the database file"
+
+
+def files_once_scrubbed(data_dir: Path, needles: list[str], timeout: float = 10) -> bytes:
+    """The database files' bytes, read once none of ``needles`` is in them (or after ``timeout``)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        raw = b"".join(p.read_bytes() for p in sorted(data_dir.glob("saferoad.sqlite3*")))
+        if not any(n.encode() in raw for n in needles) or time.monotonic() > deadline:
+            return raw
+        time.sleep(0.1)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -704,6 +760,33 @@ def test_the_token_never_appears_in_the_debug_log(e2e):
     assert " DEBUG " in log and "getUpdates" in log, "the module bot runs with LOG_LEVEL=DEBUG"
     secret = TOKEN.split(":", 1)[1]
     assert TOKEN not in log and secret not in log
+
+
+def test_the_debug_log_names_no_one_and_quotes_nothing_users_wrote(e2e):
+    """Also after the tests above: every text users sent, their ids, and a name and username, at DEBUG."""
+    user = e2e.new_user()
+    e2e.api.push_message(user, "Zarina-private-words: my employer took my passport", language_code="en",
+                         first_name="Zarinabonu", username="zarina_private_42")
+    e2e.bot.wait_reply(user)
+    time.sleep(0.3)
+    log = e2e.bot.log()
+    assert "Update " in log and " handled in " in log, "updates are logged, as summaries"
+    for needle in ("Zarina-private-words", "Zarinabonu", "zarina_private_42"):
+        assert needle not in log, needle
+    for user_id in e2e.used_users():
+        assert str(user_id) not in log, f"user id {user_id} is in the log"
+    texts = [t for t in e2e.texts if len(t) >= 6 and not t.isascii() or len(t.split()) >= 2]
+    assert len(texts) >= 20
+    for text in texts:
+        assert text not in log, f"{text!r} is in the log"
+
+
+def test_the_data_directory_and_files_are_private(e2e):
+    data = e2e.bot.data_dir
+    assert data.stat().st_mode & 0o777 == 0o700
+    files = {p.name: p.stat().st_mode & 0o777 for p in data.iterdir()}
+    assert {"saferoad.sqlite3", "salt.key"} <= set(files)
+    assert set(files.values()) == {0o600}, files
 
 
 @pytest.mark.parametrize("token", [

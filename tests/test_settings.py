@@ -17,6 +17,10 @@ def test_defaults_and_parsing():
     assert s.admin_ids == {1, 22, 333} and s.log_level == "DEBUG"
     assert s.base_url == "https://api.telegram.org/bot" and s.webhook_url is None
     assert TOKEN not in repr(s)
+    assert s.listen == "127.0.0.1", "the webhook listens locally, behind a reverse proxy, unless told otherwise"
+    assert (s.rate_per_chat, s.chat_queue_limit) == (1.0, 10)
+    s = load_settings({"BOT_TOKEN": TOKEN, "LISTEN": "0.0.0.0", "RATE_LIMIT_PER_CHAT": "0.5", "CHAT_QUEUE_LIMIT": "3"})
+    assert (s.listen, s.rate_per_chat, s.chat_queue_limit) == ("0.0.0.0", 0.5, 3)
 
 
 @pytest.mark.parametrize("env, words", [
@@ -26,6 +30,8 @@ def test_defaults_and_parsing():
     ({"BOT_TOKEN": TOKEN, "WEBHOOK_URL": "https://example.org/hook"}, "WEBHOOK_SECRET is required"),
     ({"BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": "ftp://x"}, "TELEGRAM_BASE_URL"),
     ({"BOT_TOKEN": TOKEN, "PORT": "eighty"}, "PORT"),
+    ({"BOT_TOKEN": TOKEN, "CHAT_QUEUE_LIMIT": "0"}, "CHAT_QUEUE_LIMIT"),
+    ({"BOT_TOKEN": TOKEN, "RATE_LIMIT_PER_CHAT": "-1"}, "RATE_LIMIT_PER_CHAT"),
 ])
 def test_bad_settings_are_explained(env, words):
     with pytest.raises(SettingsError) as err:

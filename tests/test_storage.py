@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 import threading
 
@@ -66,3 +67,67 @@ def test_stats_cover_7_and_30_days(tmp_path):
     week, month = text.split("\n\n")
     assert "unpaid_wages: 1 (ru 1)" in week and "unanswered: 1" in week
     assert "unpaid_wages: 2 (ru 1, tg 1)" in month
+
+
+def test_data_files_are_private(tmp_path):
+    data = tmp_path / "data"
+    store = Store(data)
+    store.set_lang(1, "ru")  # writes: the WAL and SHM files exist now
+    modes = {p.name: p.stat().st_mode & 0o777 for p in data.iterdir()}
+    assert data.stat().st_mode & 0o777 == 0o700
+    assert {"saferoad.sqlite3", "saferoad.sqlite3-wal", "saferoad.sqlite3-shm", "salt.key"} <= set(modes)
+    assert set(modes.values()) == {0o600}, modes
+    store.close()
+
+
+def test_files_left_readable_by_an_older_version_are_made_private(tmp_path):
+    data = tmp_path / "data"
+    Store(data).close()
+    data.chmod(0o755)
+    for path in data.iterdir():
+        path.chmod(0o644)
+    Store(data).close()
+    assert data.stat().st_mode & 0o777 == 0o700
+    assert {p.stat().st_mode & 0o777 for p in data.iterdir()} == {0o600}
+
+
+def test_inbox_stores_each_update_once_and_forgets_answered_ones(tmp_path):
+    store = Store(tmp_path)
+    assert store.inbox_add([(10, '{"update_id":10}'), (11, '{"update_id":11}')]) == [10, 11]
+    assert store.inbox_add([(11, '{"update_id":11}'), (12, '{"update_id":12}')]) == [12], "11 is waiting already"
+    store.inbox_done([10])
+    assert store.inbox_body(10) is None and store.inbox_body(11) == '{"update_id":11}'
+    assert store.inbox_add([(10, '{"update_id":10}')]) == [], "10 was answered: a copy sent again is ignored"
+    assert store.inbox_waiting() == 2
+
+
+def test_inbox_survives_a_restart_and_counts_restarts(tmp_path):
+    store = Store(tmp_path)
+    store.inbox_add([(7, "{}"), (5, "{}")])
+    store.close()
+    again = Store(tmp_path)
+    assert again.inbox_restart() == [(5, "{}", 1), (7, "{}", 1)]
+    assert [r[2] for r in again.inbox_restart()] == [2, 2]
+
+
+def test_answered_updates_leave_no_trace_in_the_files_after_a_scrub(tmp_path):
+    store = Store(tmp_path)
+    secret = "маро мезананд SECRET-TEXT-42 Zarina 7300000123"
+    store.inbox_add([(1, json.dumps({"text": secret}, ensure_ascii=False))])
+    store.set_lang(99, "tg")  # other writes after it, as in real use
+    store.inbox_done([1])
+    store.count("topic", "passport_taken", "tg")
+    store.scrub()
+    raw = b"".join(p.read_bytes() for p in tmp_path.glob("saferoad.sqlite3*"))
+    assert secret.encode() not in raw and b"SECRET-TEXT-42" not in raw
+    assert store.inbox_add([(1, "{}")]) == [], "the id is still remembered"
+
+
+def test_answered_ids_are_forgotten_after_a_day(tmp_path):
+    import time
+
+    store = Store(tmp_path)
+    store.inbox_add([(1, "{}")])
+    store.inbox_done([1])
+    store.scrub(now=time.time() + 26 * 3600)
+    assert store.inbox_add([(1, "{}")]) == [1]

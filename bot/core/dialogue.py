@@ -336,6 +336,16 @@ class Dialogue:
         return self._plain(lang, "error", _("Sorry, something went wrong on my side. Please try again, or choose "
                                             "a topic. In danger, call the emergency number."))
 
+    def slow_down(self, lang: str) -> Reply:
+        """Said once to someone sending many messages at once: the first ones get answers, the rest are skipped.
+        The emergency button stays within reach, in case a cry for help was among the skipped ones."""
+        _ = gettext_for(lang)
+        text = _("Please slow down a little: you sent many messages at once. I will answer the first ones and skip "
+                 "the rest. Send one question at a time and wait for my answer. If you are in danger, press the "
+                 "button below.")
+        return Reply(text, lang, "slow_down", buttons=[
+            [Button("🚨 " + self.content.topics[EMERGENCY].title[lang], f"t:{EMERGENCY}")], [self._back_button(lang)]])
+
     def suggest(self, query: str, lang: str, limit: int = 8) -> list[str]:
         """Topics to offer for a search (inline mode): best matches first, then the most needed ones."""
         ranked: list[str] = []

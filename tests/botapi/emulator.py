@@ -931,6 +931,7 @@ class BotApiEmulator:
         self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._descriptions: dict[tuple[str, str], str] = {}
         self._failures: dict[str, list[dict[str, Any]]] = {}
+        self._every: dict[str, list[dict[str, Any]]] = {}
         self._stubs: dict[str, Any] = {}
         self._reply_cursor: dict[int, int] = {}
         self._closing = False
@@ -1097,6 +1098,12 @@ class BotApiEmulator:
         429 carries ``parameters.retry_after`` (python-telegram-bot raises RetryAfter only if it is
         non-zero); 500 is "Internal Server Error", 502 "Bad Gateway", and so on.
         """
+        failure = self._failure(status, retry_after, description)
+        with self._cond:
+            self._failures.setdefault(method.lower(), []).extend(dict(failure) for _ in range(count))
+
+    @staticmethod
+    def _failure(status: int, retry_after: int, description: str | None = None) -> dict[str, Any]:
         if description is None:
             if status == 429:
                 description = f"Too Many Requests: retry after {retry_after}"
@@ -1105,11 +1112,19 @@ class BotApiEmulator:
                     description = _ERROR_TEXT.get(status) or HTTPStatus(status).phrase
                 except ValueError:
                     description = f"Error {status}"
-        failure = {"status": status, "description": description}
+        failure: dict[str, Any] = {"status": status, "description": description}
         if status == 429:
             failure["parameters"] = {"retry_after": retry_after}
+        return failure
+
+    def fail_every(self, method: str, every: int, status: int = 429, retry_after: int = 1) -> None:
+        """From now on every ``every``-th call of ``method`` fails with ``status`` (``every=0`` stops it);
+        several rules may be active, e.g. every 7th 429 and every 5th 500 (the first match wins)."""
         with self._cond:
-            self._failures.setdefault(method.lower(), []).extend(dict(failure) for _ in range(count))
+            rules = [r for r in self._every.get(method.lower(), []) if r["status"] != status]
+            if every > 0:
+                rules.append({"every": every, "status": status, "retry_after": retry_after, "count": 0})
+            self._every[method.lower()] = rules
 
     def stub(self, method: str, result: Any) -> None:
         """Answer ``method`` with ``result`` (or ``result(params)`` if callable; it may raise
@@ -1319,6 +1334,7 @@ class BotApiEmulator:
         mime_type: str = "application/pdf",
         language_code: str = "ru",
         chat_id: int | None = None,
+        caption: str | None = None,
     ) -> dict[str, Any]:
         fid, uid = self._file_ids("document")
         document = {
@@ -1328,7 +1344,10 @@ class BotApiEmulator:
             "mime_type": mime_type,
             "file_size": 54321,
         }
-        return self._push_user_message(user_id, language_code, chat_id, {"document": document})
+        extra: dict[str, Any] = {"document": document}
+        if caption:
+            extra["caption"] = caption
+        return self._push_user_message(user_id, language_code, chat_id, extra)
 
     def push_callback(
         self,
@@ -1550,6 +1569,10 @@ class BotApiEmulator:
             self._cond.notify_all()
             failures = self._failures.get(key) or self._failures.get("*")
             failure = failures.pop(0) if failures else None
+            for rule in self._every.get(key, []):
+                rule["count"] += 1
+                if failure is None and rule["count"] % rule["every"] == 0:
+                    failure = self._failure(rule["status"], rule["retry_after"])
             stub = self._stubs.get(key)
         log.debug("-> %s %s", name, _short(params))
         description: str | None = None

@@ -534,3 +534,13 @@ def test_close_stops_server_and_wakes_long_poll():
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
     api.close()  # idempotent
+
+
+def test_fail_every_fails_every_nth_call_of_a_method(api):
+    api.fail_every("getMe", 3, status=500)
+    api.fail_every("getMe", 4, status=429, retry_after=2)
+    statuses = [http(api, "getMe")[0] for _ in range(12)]
+    assert statuses == [200, 200, 500, 429, 200, 500, 200, 429, 500, 200, 200, 500]
+    api.fail_every("getMe", 0, status=500)
+    api.fail_every("getMe", 0, status=429)
+    assert {http(api, "getMe")[0] for _ in range(5)} == {200}

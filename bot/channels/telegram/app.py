@@ -1,14 +1,20 @@
-"""Building and running the Telegram application, the way python-telegram-bot's examples do it."""
+"""Building and running the Telegram application, the way python-telegram-bot's examples do it.
+
+Updates do not go through python-telegram-bot's Updater: they come from :mod:`.polling` or :mod:`.webhook` into the
+durable :mod:`.inbox`, which hands them to ``Application.process_update`` chat by chat (the custom-webhook example's
+pattern: ``Application.builder().updater(None)``, then ``async with application`` and ``start``/``stop``).
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 import sys
 
 from telegram import BotCommand, Update
-from telegram.error import InvalidToken
+from telegram.error import EndPointNotFound, InvalidToken
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -20,13 +26,21 @@ from telegram.ext import (
 
 from bot import LANGUAGES
 from bot.channels.telegram import handlers
-from bot.channels.telegram.request import RetryingRequest
+from bot.channels.telegram.groups import ADDRESSED
+from bot.channels.telegram.inbox import Inbox
+from bot.channels.telegram.polling import Poller
+from bot.channels.telegram.ratelimit import ChatRateLimiter
+from bot.channels.telegram.request import RetryingRequest, with_retries
 from bot.core.dialogue import Dialogue
 from bot.i18n import gettext_for
 from bot.settings import Settings, SettingsError, load_settings, setup_logging
 from bot.storage import Store
 
 log = logging.getLogger(__name__)
+
+# The update types the bot answers; others (edits, reactions, member changes) are never fetched, so never stored.
+ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY)
+SHUTDOWN_GRACE = 3.0  # seconds for replies in progress after SIGTERM; the whole stop stays within 5 s
 
 NON_TEXT = (filters.Sticker.ALL | filters.PHOTO | filters.VOICE | filters.AUDIO | filters.VIDEO | filters.VIDEO_NOTE
             | filters.ANIMATION | filters.LOCATION | filters.VENUE | filters.CONTACT | filters.Document.ALL
@@ -46,7 +60,7 @@ def command_list(lang: str) -> list[BotCommand]:
     ]
 
 
-async def _post_init(application: Application) -> None:
+async def _set_commands(application: Application) -> None:
     """Command lists per language; the default list (clients in other languages) is Tajik."""
     await application.bot.set_my_commands(command_list("tg"))
     for lang in LANGUAGES:
@@ -54,12 +68,8 @@ async def _post_init(application: Application) -> None:
     log.info("Bot @%s is ready", application.bot.username)
 
 
-async def _post_shutdown(application: Application) -> None:
-    application.bot_data["deps"].store.close()
-
-
 def application_builder(settings: Settings) -> ApplicationBuilder:
-    """The Telegram stack (Bot API address, retrying requests, rate limiter), shared with the benchmark's echo
+    """The Telegram stack (Bot API address, retrying requests, rate limits), shared with the benchmark's echo
     bot so that the two are measured on exactly the same framework settings."""
     return (
         ApplicationBuilder()
@@ -68,12 +78,13 @@ def application_builder(settings: Settings) -> ApplicationBuilder:
         .base_file_url(settings.base_file_url)
         .request(RetryingRequest(connection_pool_size=16))
         .get_updates_request(RetryingRequest(connection_pool_size=2))
-        .rate_limiter(AIORateLimiter(overall_max_rate=settings.rate_overall, max_retries=5))
+        .rate_limiter(ChatRateLimiter(overall_max_rate=settings.rate_overall, private_chat_rate=settings.rate_per_chat,
+                                      max_retries=5))
     )
 
 
 def build_application(settings: Settings, dialogue: Dialogue, store: Store) -> Application:
-    application = application_builder(settings).post_init(_post_init).post_shutdown(_post_shutdown).build()
+    application = application_builder(settings).updater(None).build()
     application.bot_data["deps"] = handlers.Deps(dialogue=dialogue, store=store, settings=settings)
 
     application.add_handler(CommandHandler("start", handlers.start))
@@ -84,10 +95,12 @@ def build_application(settings: Settings, dialogue: Dialogue, store: Store) -> A
     application.add_handler(CommandHandler("check", handlers.check))
     application.add_handler(CommandHandler("forget", handlers.forget))
     application.add_handler(CommandHandler("stats", handlers.stats))
-    # New messages only: an edited message is not a new question and must not get a second answer.
-    new = filters.UpdateType.MESSAGE
+    # New messages only: an edited message is not a new question and must not get a second answer. In groups,
+    # only what is addressed to the bot (groups.py); a caption is read as the message it comes with.
+    new = filters.UpdateType.MESSAGE & ADDRESSED
     application.add_handler(MessageHandler(new & filters.COMMAND, handlers.unknown_command))
-    application.add_handler(MessageHandler(new & filters.TEXT & ~filters.COMMAND, handlers.text_message))
+    application.add_handler(MessageHandler(new & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND,
+                                           handlers.text_message))
     application.add_handler(MessageHandler(new & NON_TEXT, handlers.non_text))
     application.add_handler(CallbackQueryHandler(handlers.button))
     application.add_handler(InlineQueryHandler(handlers.inline_query))
@@ -103,7 +116,7 @@ def run_from_env() -> int:
         setup_logging("INFO")
         print(f"Cannot start the Telegram bot: {exc}", file=sys.stderr)
         return 2
-    setup_logging(settings.log_level, settings.token)
+    setup_logging(settings.log_level, settings.token, (settings.webhook_secret or "",))
 
     from bot.cli import _load_dialogue  # validates content; exits with file and field on error
 
@@ -111,26 +124,57 @@ def run_from_env() -> int:
     store = Store(settings.data_dir)
     application = build_application(settings, dialogue, store)
     try:
-        _run(application, settings)
-    except InvalidToken:
+        asyncio.run(_serve(application, settings, store))
+    except (InvalidToken, EndPointNotFound):
         # PTB's message quotes the token; say what happened without it.
         print("Cannot start the Telegram bot: Telegram rejected BOT_TOKEN (revoked or mistyped?). "
               "Check it with @BotFather.", file=sys.stderr)
         return 2
+    finally:
+        store.close()
     return 0
 
 
-def _run(application: Application, settings: Settings) -> None:
-    if settings.webhook_url:
-        log.info("Starting in webhook mode on %s:%d", settings.listen, settings.port)
-        application.run_webhook(
-            listen=settings.listen,
-            port=settings.port,
-            url_path=settings.webhook_path,
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        log.info("Starting with long polling")
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+async def _serve(application: Application, settings: Settings, store: Store) -> None:
+    """Run until SIGTERM or SIGINT, then stop within 5 s: stop fetching, let replies in progress finish for up to
+    SHUTDOWN_GRACE seconds, and leave everything else stored for the next start."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+
+    async with application:  # initialize() now (getMe: a bad token stops here), shutdown() at the end
+        await _set_commands(application)
+        await application.start()
+        inbox = Inbox(application, store, chat_limit=settings.chat_queue_limit,
+                      on_flood=lambda update: handlers.slow_down(
+                          update, application.context_types.context.from_update(update, application)))
+        await inbox.start()  # updates stored by an earlier run are queued first
+        stopped = asyncio.ensure_future(stop.wait())
+        if settings.webhook_url:
+            from bot.channels.telegram.webhook import WebhookServer  # tornado only in webhook mode
+
+            log.info("Starting in webhook mode on %s:%d", settings.listen, settings.port)
+            server = WebhookServer(inbox, listen=settings.listen, port=settings.port, path=settings.webhook_path,
+                                   secret=settings.webhook_secret or "")
+            server.start()
+            await with_retries("setWebhook", lambda: application.bot.set_webhook(
+                settings.webhook_url, secret_token=settings.webhook_secret, allowed_updates=list(ALLOWED_UPDATES)))
+            await stopped
+            log.info("Stopping: no new updates; finishing replies in progress")
+            await server.stop(grace=1.0)
+        else:
+            log.info("Starting with long polling")
+            poller = Poller(application.bot, inbox, ALLOWED_UPDATES)
+            polling = await poller.start()
+            await asyncio.wait({stopped, polling}, return_when=asyncio.FIRST_COMPLETED)
+            log.info("Stopping: no new updates; finishing replies in progress")
+            await poller.stop()
+            if polling.done() and not polling.cancelled() and polling.exception() is not None:
+                await inbox.stop(grace=0)
+                await application.stop()
+                raise polling.exception()  # e.g. the token was revoked while running
+        stopped.cancel()
+        await inbox.stop(grace=SHUTDOWN_GRACE)
+        await application.stop()
+    log.info("Stopped")

@@ -21,7 +21,8 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
 
 from bot import LANGUAGES
-from bot.channels.telegram import render
+from bot.channels.telegram import inbox, render
+from bot.channels.telegram.groups import text_for_bot
 from bot.core.deeplink import link, parse_payload
 from bot.core.dialogue import Dialogue
 from bot.core.reply import Reply
@@ -163,8 +164,9 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Free text, or the caption of a photo or file (read as if it were the message)."""
     d = deps(context)
-    reply = d.dialogue.respond(update.effective_message.text or "", known_lang(update, context),
+    reply = d.dialogue.respond(text_for_bot(update.effective_message), known_lang(update, context),
                                user_destination(update, context))
     record(context, reply)
     await send(update, reply)
@@ -172,6 +174,11 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send(update, deps(context).dialogue.non_text(user_lang(update, context)))
+
+
+async def slow_down(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Sent once to a chat that floods the bot (see :mod:`.fairness`); not a handler of any update type."""
+    await send(update, deps(context).dialogue.slow_down(user_lang(update, context)))
 
 
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -230,7 +237,10 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log the problem and, where possible, tell the user; one bad update never stops the bot."""
+    """Log the problem and, where possible, tell the user; one bad update never stops the bot. When the reply could
+    not reach Telegram at all, the inbox tries the update again later instead (nothing to tell the user yet)."""
+    if inbox.postpone(context.error):
+        return
     log.error("Error while handling an update", exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return

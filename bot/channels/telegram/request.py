@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
 
-from telegram.error import NetworkError, TimedOut
+from telegram.error import EndPointNotFound, InvalidToken, NetworkError, TelegramError, TimedOut
 from telegram.request import HTTPXRequest
 
 log = logging.getLogger(__name__)
@@ -42,3 +44,23 @@ class RetryingRequest(HTTPXRequest):
             await asyncio.sleep(delay)
             delay = min(delay * 2, 8.0)
         raise AssertionError("unreachable")
+
+
+def backoff(failures: int) -> float:
+    """Seconds to wait after ``failures`` failures in a row: 0.5, 1, 2, ... up to 30."""
+    return min(0.5 * 2 ** failures, 30.0)
+
+
+async def with_retries(what: str, call: Callable[[], Awaitable[Any]], attempts: int = 10) -> Any:
+    """A start-up call (setWebhook, deleteWebhook) that must go through: retried with backoff while Telegram
+    cannot be reached; a rejected token is not retried."""
+    for failures in range(attempts - 1):
+        try:
+            return await call()
+        except (InvalidToken, EndPointNotFound):
+            raise
+        except TelegramError as exc:
+            delay = backoff(failures)
+            log.warning("%s failed (%s); retrying in %.1f s", what, type(exc).__name__, delay)
+            await asyncio.sleep(delay)
+    return await call()
