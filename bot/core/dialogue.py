@@ -30,6 +30,8 @@ from bot.rules import RULE_TOPICS, RuleBook
 LANGUAGE_NAMES = {"tg": "Тоҷикӣ", "ru": "Русский", "en": "English"}
 #: Rules of the home country (Tajikistan) shown on a card besides the destination's; the rest are under More.
 MAX_HOME_ON_CARD = 1
+#: Cards whose point is today's rules (registration, bans): the rules come first, the general advice after them.
+RULES_FIRST = ("legal_stay", "deportation")
 _ACTION_RE = re.compile(r"^[a-z]{1,6}(:[a-z0-9_]{1,40}){0,2}$")
 
 
@@ -188,14 +190,19 @@ class Dialogue:
         if topic_id == EMERGENCY and not more:
             numbers, notes = self._emergency_numbers(lang)
             parts.append(numbers)
-        parts.append("\n".join(f"• {p.text[lang]}" for p in points))
+        advice = "\n".join(f"• {p.text[lang]}" for p in points)
+        parts.append(advice)
         country = named or self._destination(destination)
         if topic_id in RULE_TOPICS and country is not None:
             home = self._home_blocks(topic_id, lang, more, toks)
             block = self._rules_block(topic_id, country, lang, more, chosen=bool(named or destination in
                                       self.book.destination_ids), toks=toks, shared=shared,
                                       room=MAX_ON_CARD - len(home))
-            parts.extend(b for b in (block, *home) if b)
+            blocks = [b for b in (block, *home) if b]
+            if topic_id in RULES_FIRST and not more:
+                parts[-1:] = [*blocks, advice]  # the deadline asked about comes before the general advice
+            else:
+                parts.extend(blocks)
         if topic_id == "hotlines" and not more:
             parts.append(_("Choose a country to see its numbers, with where each number comes from."))
         if notes:
