@@ -25,7 +25,7 @@ from telegram.ext import (
 )
 
 from bot import LANGUAGES
-from bot.channels.telegram import handlers
+from bot.channels.telegram import alerts, cases, handlers, hotline_feedback, stats
 from bot.channels.telegram.groups import ADDRESSED
 from bot.channels.telegram.inbox import Inbox
 from bot.channels.telegram.polling import Poller
@@ -52,6 +52,7 @@ def command_list(lang: str) -> list[BotCommand]:
     return [
         BotCommand("start", _("Menu and language")),
         BotCommand("check", _("Check a job offer")),
+        BotCommand("alerts", _("Alerts: news that matters for migrants")),
         BotCommand("hotlines", _("Phone numbers for help")),
         BotCommand("language", _("Change language")),
         BotCommand("help", _("How to use the bot")),
@@ -94,7 +95,7 @@ def build_application(settings: Settings, dialogue: Dialogue, store: Store) -> A
     application.add_handler(CommandHandler("about", handlers.about))
     application.add_handler(CommandHandler("check", handlers.check))
     application.add_handler(CommandHandler("forget", handlers.forget))
-    application.add_handler(CommandHandler("stats", handlers.stats))
+    application.add_handler(CommandHandler("stats", stats.command))
     # New messages only: an edited message is not a new question and must not get a second answer. In groups,
     # only what is addressed to the bot (groups.py); a caption is read as the message it comes with.
     new = filters.UpdateType.MESSAGE & ADDRESSED
@@ -105,6 +106,10 @@ def build_application(settings: Settings, dialogue: Dialogue, store: Store) -> A
     application.add_handler(CallbackQueryHandler(handlers.button))
     application.add_handler(InlineQueryHandler(handlers.inline_query))
     application.add_error_handler(handlers.on_error)
+    # People to people, each in its own handler group ahead of the ones above: alerts, cases, hotline reports.
+    alerts.register(application, settings, dialogue, store)
+    cases.register(application, settings, dialogue, store)
+    hotline_feedback.register(application, dialogue, store)
     return application
 
 
@@ -150,6 +155,7 @@ async def _serve(application: Application, settings: Settings, store: Store) -> 
                       on_flood=lambda update: handlers.slow_down(
                           update, application.context_types.context.from_update(update, application)))
         await inbox.start()  # updates stored by an earlier run are queued first
+        background = [asyncio.ensure_future(job(application)) for job in application.bot_data.get("background", ())]
         stopped = asyncio.ensure_future(stop.wait())
         if settings.webhook_url:
             from bot.channels.telegram.webhook import WebhookServer  # tornado only in webhook mode
@@ -175,6 +181,8 @@ async def _serve(application: Application, settings: Settings, store: Store) -> 
                 await application.stop()
                 raise polling.exception()  # e.g. the token was revoked while running
         stopped.cancel()
+        for task in background:  # alerts resume from the store on the next start; cases are swept again
+            task.cancel()
         await inbox.stop(grace=SHUTDOWN_GRACE)
         await application.stop()
     log.info("Stopped")
