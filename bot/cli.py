@@ -132,16 +132,25 @@ def cmd_link(args: argparse.Namespace) -> int:
 
 
 def cmd_hotlines(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from bot.content import stale_lines
+    from bot.core.hotline_feedback import FEEDBACK_DAYS, report_note, tallies
+    from bot.storage import read_totals
 
     content = _load_dialogue().content
     stale = list(stale_lines(content, args.stale_days))
+    reports = tallies(read_totals(Path(os.environ.get("DATA_DIR", "").strip() or "data"), FEEDBACK_DAYS))
     for country in content.countries:
         for line in country.lines:
             mark = " (RE-CHECK)" if (country, line) in stale else ""
+            mark += report_note(reports, country.id, line.number)
             print(f"{country.id}  {line.number:<20} {line.kind:<10} checked {line.checked}{mark}  {line.name['en']}"
                   f"  [{line.source}]")
     print(f"\n{len(stale)} line(s) not checked in the last {args.stale_days} days.")
+    failing = sum(t.mostly_fails for t in reports.values())
+    print(f"Users' reports over {FEEDBACK_DAYS} days (DATA_DIR): {len(reports)} number(s) reported on, {failing} "
+          "mostly failing (fewer than half of at least 3 callers reached a person).")
     return 1 if stale and args.fail_on_stale else 0
 
 

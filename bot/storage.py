@@ -570,3 +570,19 @@ class Store:
             return [Broadcast(*r) for r in self._db.execute(
                 f"{self._BROADCAST} WHERE state IN ('sending', 'done') AND created >= ? ORDER BY id",
                 (since,)).fetchall()]
+
+
+def read_totals(data_dir: Path, days: int, today: dt.date | None = None) -> list[CountRow]:
+    """The counters of a store on disk, summed over ``days`` days, read-only (for the command line, next to a
+    running bot); [] when there is no store yet."""
+    path = Path(data_dir) / DB_NAME
+    if not path.exists():
+        return []
+    since = ((today or dt.date.today()) - dt.timedelta(days=days - 1)).isoformat()
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        rows = db.execute("SELECT event, label, lang, SUM(n) FROM counters WHERE day >= ? GROUP BY event, label, lang",
+                          (since,)).fetchall()
+    finally:
+        db.close()
+    return [CountRow(*row) for row in rows]

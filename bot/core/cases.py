@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot import LANGUAGES
 from bot.content import Content
 from bot.core.dialogue import LANGUAGE_NAMES, flag
 from bot.core.reply import Button, Reply
@@ -191,10 +190,8 @@ class CaseDesk:
         _ = gettext_for(lang)
         return _("To answer a person, reply to one of their messages. /cases lists open cases.")
 
-    def gone(self, lang: str, case_no: int | None = None) -> str:
+    def gone(self, lang: str, case_no: int) -> str:
         _ = gettext_for(lang)
-        if case_no is None:
-            return _("This case is closed; nothing was sent.")
         return _("Case #{number} is not open; nothing was sent.").format(number=case_no)
 
     def close_usage(self, lang: str) -> str:
@@ -205,7 +202,3 @@ class CaseDesk:
         _ = gettext_for(lang)
         return _("Case #{number}: the answer could not be delivered; the person may have blocked the bot. The "
                  "case is closed.").format(number=case_no)
-
-
-def person_lang(lang: str | None) -> str:
-    return lang if lang in LANGUAGES else "tg"

@@ -29,6 +29,7 @@ _ACTION = re.compile(r"^hf:([a-z]{2})(?::(\d{1,2}))?(?::([anw]))?$")
 #: A number "mostly fails" when at least this many people reported on it in the period and fewer than half of them
 #: reached a person.
 MIN_REPORTS = 3
+FEEDBACK_DAYS = 30  # the period `python -m bot hotlines` reports on
 
 
 def ask_button(country_id: str, lang: str) -> Button:
@@ -75,6 +76,14 @@ def summary(tally: Tally) -> str:
     if tally.wrong:
         text += f", {tally.wrong} wrong number"
     return text
+
+
+def report_note(reports: dict[str, Tally], country_id: str, number: str) -> str:
+    """For ``python -m bot hotlines``, after a number: what callers reported, and a flag if it mostly fails."""
+    tally = reports.get(label(country_id, number))
+    if tally is None:
+        return ""
+    return f"; users: {summary(tally)}" + (" (MOSTLY FAILS)" if tally.mostly_fails else "")
 
 
 class HotlineFeedback:

@@ -1363,12 +1363,14 @@ class BotApiEmulator:
         *,
         inline_message_id: str | None = None,
         check: bool = True,
+        first_name: str = "User",
+        username: str | None = None,
     ) -> dict[str, Any]:
         """The user pressed an inline button with ``data`` under ``message`` (a Message dict the bot
         sent, e.g. from ``api.sent`` or ``wait_for_reply``); the update carries the message as it is
         now.  With ``check`` the data must be on a button of the message's current keyboard."""
         with self._cond:
-            user = self._user(user_id, language_code)
+            user = self._user(user_id, language_code, first_name, username)
             query: dict[str, Any] = {"id": self._query_id(), "from": user}
             if inline_message_id is not None:
                 stored = self._inline_messages.get(inline_message_id)
