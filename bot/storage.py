@@ -12,6 +12,11 @@ The one exception is the inbox: an update from Telegram (text, names and ids inc
 Telegram is told it arrived, so a crash cannot lose it, and deleted as soon as it is answered. Deleted content is
 overwritten (``secure_delete``) and :meth:`Store.scrub` empties the write-ahead log, so answered messages do not
 linger in the files. The files are readable by their owner only.
+
+Raw chat ids are kept only where a person chose it and only as long as needed: an open conversation with a
+caseworker (the case-to-chat mapping, deleted when the case closes or expires) and an alert subscription (deleted
+on unsubscribe or when the person blocks the bot). ``forget`` deletes both. Each table's comment in ``SCHEMA`` says
+why it exists and when its rows are deleted.
 """
 
 from __future__ import annotations

@@ -47,9 +47,10 @@ NON_TEXT = (filters.Sticker.ALL | filters.PHOTO | filters.VOICE | filters.AUDIO 
             | filters.POLL | filters.Dice.ALL)
 
 
-def command_list(lang: str) -> list[BotCommand]:
+def command_list(lang: str, case_desk: bool = False) -> list[BotCommand]:
     _ = gettext_for(lang)
-    return [
+    desk = [BotCommand("human", _("Talk to a person"))] if case_desk else []
+    return desk + [
         BotCommand("start", _("Menu and language")),
         BotCommand("check", _("Check a job offer")),
         BotCommand("alerts", _("Alerts: news that matters for migrants")),
@@ -63,9 +64,10 @@ def command_list(lang: str) -> list[BotCommand]:
 
 async def _set_commands(application: Application) -> None:
     """Command lists per language; the default list (clients in other languages) is Tajik."""
-    await application.bot.set_my_commands(command_list("tg"))
+    desk = application.bot_data["deps"].settings.operators_chat_id is not None
+    await application.bot.set_my_commands(command_list("tg", desk))
     for lang in LANGUAGES:
-        await application.bot.set_my_commands(command_list(lang), language_code=lang)
+        await application.bot.set_my_commands(command_list(lang, desk), language_code=lang)
     log.info("Bot @%s is ready", application.bot.username)
 
 
