@@ -137,6 +137,12 @@ def test_messages_reach_the_caseworkers_without_a_name_and_their_replies_reach_t
     copied = desk.api.message(OPERATORS, photo.result["message_id"])
     assert copied["photo"] and "forward_origin" not in copied
 
+    since = desk.api.mark()
+    desk.api.push_sticker(user)  # nothing to write a header into: the header, then the copy below it
+    header, sticker = wait_operators(desk, since, count=2)[:2]
+    assert header.params["text"] == f"#{number} · Русский" and sticker.method == "copyMessage"
+    assert desk.api.message(OPERATORS, sticker.result["message_id"])["sticker"]
+
     for message in desk.api.history(OPERATORS):  # what the caseworkers' group holds, as they see it
         shown = str(message)
         assert NAME not in shown and USERNAME not in shown and str(user) not in shown, message
