@@ -191,14 +191,21 @@ def cmd_link(args: argparse.Namespace) -> int:
 
 
 def cmd_hotlines(args: argparse.Namespace) -> int:
-    """Every number with both dates: read in its source, and its last test call (or "never called")."""
+    """Every number with both dates (read in its source; its last test call, or "never called") and what users
+    reported over the last days when they called it (from DATA_DIR's anonymous counts)."""
+    from pathlib import Path
+
     from bot.content import stale_lines
+    from bot.core.hotline_feedback import FEEDBACK_DAYS, report_note, tallies
+    from bot.storage import read_totals
 
     content = _load_dialogue().content
     stale = list(stale_lines(content, args.stale_days))
+    reports = tallies(read_totals(Path(os.environ.get("DATA_DIR", "").strip() or "data"), FEEDBACK_DAYS))
     for country in content.countries:
         for line in country.lines:
             mark = " (RE-CHECK)" if (country, line) in stale else ""
+            mark += report_note(reports, country.id, line.number)
             call = line.last_call
             called = f"called {call.date} by {call.by}: {call.result}" if call else "never test-called"
             print(f"{country.id}  {line.number:<20} {line.kind:<10} read {line.read}{mark}; {called}  "
@@ -206,6 +213,9 @@ def cmd_hotlines(args: argparse.Namespace) -> int:
             if line.note:
                 print(f"    note: {line.note['en']}")
     print(f"\n{len(stale)} line(s) not read in their source in the last {args.stale_days} days.")
+    failing = sum(t.mostly_fails for t in reports.values())
+    print(f"Users' reports over {FEEDBACK_DAYS} days (DATA_DIR): {len(reports)} number(s) reported on, {failing} "
+          "mostly failing (fewer than half of at least 3 callers reached a person).")
     return 1 if stale and args.fail_on_stale else 0
 
 

@@ -36,6 +36,12 @@ class Settings:
     rate_overall: float = 30.0     # messages per second, Telegram's documented broadcast limit
     rate_per_chat: float = 1.0     # messages per second in one private chat (groups: 20 a minute)
     chat_queue_limit: int = 10     # updates one chat may have waiting; beyond that it is flooding
+    # People to people (cases, alerts): see bot/core/cases.py and bot/core/alerts.py.
+    operators_chat_id: int | None = None  # the caseworkers' Telegram group; None: no case desk at all
+    operators_lang: str = "ru"            # the language of the bot's notes in that group
+    case_retention_days: float = 30.0     # an open case idle this long is closed and deleted
+    case_reminder_minutes: float = 30.0   # no caseworker answer this long: the user is told the hotlines
+    broadcast_rate: float = 25.0          # alert messages per second (Telegram allows about 30 in all)
 
     @property
     def base_file_url(self) -> str:
@@ -115,6 +121,14 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
                 "WEBHOOK_SECRET is required with WEBHOOK_URL: 1-256 characters of A-Z, a-z, 0-9, _ and -. "
                 "Telegram sends it with every update and the bot refuses requests without it.")
 
+    operators_raw = env.get("OPERATORS_CHAT_ID", "").strip()
+    if operators_raw and not re.fullmatch(r"-?\d+", operators_raw):
+        raise SettingsError("OPERATORS_CHAT_ID must be the caseworkers' group id, a number such as "
+                            f"-1001234567890, got {operators_raw!r}")
+    operators_lang = env.get("OPERATORS_LANG", "").strip().lower() or "ru"
+    if operators_lang not in ("tg", "ru", "en"):
+        raise SettingsError(f"OPERATORS_LANG must be tg, ru or en, got {operators_lang!r}")
+
     return Settings(
         token=token,
         base_url=base_url,
@@ -128,6 +142,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         rate_overall=_float_env(env, "RATE_LIMIT_OVERALL", 30.0),
         rate_per_chat=_float_env(env, "RATE_LIMIT_PER_CHAT", 1.0),
         chat_queue_limit=_positive_int_env(env, "CHAT_QUEUE_LIMIT", 10),
+        operators_chat_id=int(operators_raw) if operators_raw else None,
+        operators_lang=operators_lang,
+        case_retention_days=_float_env(env, "CASE_RETENTION_DAYS", 30.0),
+        case_reminder_minutes=_float_env(env, "CASE_REMINDER_MINUTES", 30.0),
+        broadcast_rate=_float_env(env, "BROADCAST_RATE", 25.0),
     )
 
 

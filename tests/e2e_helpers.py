@@ -29,7 +29,8 @@ BOT_USERNAME = "SafeRoadTestBot"
 # Variables the bot reads; never inherited from the caller's environment, so a developer's .env cannot leak in.
 _BOT_VARS = ("BOT_TOKEN", "TELEGRAM_BASE_URL", "DATA_DIR", "ADMIN_IDS", "LOG_LEVEL", "WEBHOOK_URL", "WEBHOOK_SECRET",
              "PORT", "LISTEN", "BOT_USERNAME", "RATE_LIMIT_OVERALL", "RATE_LIMIT_PER_CHAT",
-             "CHAT_QUEUE_LIMIT")
+             "CHAT_QUEUE_LIMIT", "OPERATORS_CHAT_ID", "OPERATORS_LANG", "CASE_RETENTION_DAYS", "CASE_REMINDER_MINUTES",
+             "BROADCAST_RATE")
 _PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
 
 TAJIK_LETTERS = set("ғӣқӯҳҷҒӢҚӮҲҶ")

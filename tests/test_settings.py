@@ -56,3 +56,17 @@ def test_token_is_scrubbed_from_messages_and_tracebacks():
         log.removeHandler(handler)
     out = stream.getvalue()
     assert TOKEN not in out and out.count("<BOT_TOKEN>") >= 2
+
+
+def test_people_to_people_settings():
+    s = load_settings({"BOT_TOKEN": TOKEN})
+    assert s.operators_chat_id is None, "no case desk unless a caseworkers' group is named"
+    assert (s.case_retention_days, s.case_reminder_minutes, s.broadcast_rate, s.operators_lang) == (30, 30, 25, "ru")
+    s = load_settings({"BOT_TOKEN": TOKEN, "OPERATORS_CHAT_ID": "-1001234567890", "CASE_RETENTION_DAYS": "0.5",
+                       "OPERATORS_LANG": "TG"})
+    assert (s.operators_chat_id, s.case_retention_days, s.operators_lang) == (-1001234567890, 0.5, "tg")
+    for env, words in (({"OPERATORS_CHAT_ID": "my group"}, "OPERATORS_CHAT_ID"),
+                       ({"OPERATORS_LANG": "de"}, "OPERATORS_LANG"), ({"CASE_RETENTION_DAYS": "0"}, "CASE_RETENTION")):
+        with pytest.raises(SettingsError) as err:
+            load_settings({"BOT_TOKEN": TOKEN, **env})
+        assert words in str(err.value)

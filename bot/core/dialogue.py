@@ -18,6 +18,7 @@ from bot import LANGUAGES
 from bot.content import Content, Line, Topic, cited_sources
 from bot.core.country_rules import MAX_ON_CARD, RulesView
 from bot.core.destination import DestinationSpotter
+from bot.core.hotline_feedback import HotlineFeedback, ask_button
 from bot.core.numbers import dates_text, footnotes
 from bot.core.offer_check import START_ACTION as CHECK_ACTION
 from bot.core.offer_check import OfferCheck
@@ -71,6 +72,9 @@ class Dialogue:
         self.book = content.rules or RuleBook()
         self.rules = RulesView(self.book, content.sources)
         self.spotter = DestinationSpotter(self.book.destinations)
+        self.feedback = HotlineFeedback(content)
+        #: A case desk is set up (the Telegram app sets this when OPERATORS_CHAT_ID is given): offer a person.
+        self.human_help = False
 
     # -- entry points -------------------------------------------------------------------------------------------
 
@@ -104,6 +108,8 @@ class Dialogue:
     def act(self, action: str, lang: str, destination: str | None = None) -> Reply:
         """Answer a button press. Unknown, forged or outdated actions get a friendly explanation and the menu."""
         lang = lang if lang in LANGUAGES else "tg"
+        if self.feedback.handles(action):
+            return self.feedback.act(action, lang) or self.stale(lang)
         if not isinstance(action, str) or not _ACTION_RE.match(action):
             return self.stale(lang)
         if self.offer is not None and self.offer.handles(action):
@@ -271,6 +277,8 @@ class Dialogue:
             parts.append(country.missing[lang])
         parts.append(_("Numbers change. If a number does not answer, call the emergency number or the embassy."))
         rows = [[Button(_("Other countries"), "h"), self._back_button(lang)]]
+        if country.lines:
+            rows.insert(0, [ask_button(country.id, lang)])
         return Reply("\n\n".join(parts), lang, "hotlines", buttons=rows, topic="hotlines")
 
     def unsure(self, lang: str, candidates: tuple[str, ...]) -> Reply:
@@ -302,6 +310,9 @@ class Dialogue:
         text = _("Write your question in your own words, in Tajik, Russian or English, or use the buttons.\n\n"
                  "/start - menu\n/hotlines - phone numbers\n/language - change language\n"
                  "/about - about this bot\n/forget - erase what the bot keeps about you")
+        text += "\n" + _("/alerts - news when something important changes")
+        if self.human_help:
+            text += "\n" + _("/human - talk to a caseworker")
         return Reply(text, lang, "help", buttons=self._menu_buttons(lang))
 
     def about(self, lang: str) -> Reply:
@@ -315,6 +326,9 @@ class Dialogue:
         text += "\n" + sources + "\n\n" + _(
             "The bot does not keep your messages, your name or your phone number. It keeps only your language, "
             "the country you go to, if you choose one, and anonymous counts. /forget erases what it keeps about you.")
+        text += "\n\n" + _("Only if you choose: for alerts it keeps the id of this chat, which it needs to send "
+                           "them; while you talk to a caseworker it keeps which chat the conversation belongs to. "
+                           "/forget erases these too.")
         if draft:
             text += "\n\n" + _("Draft translations, not yet reviewed by a native speaker: {languages}.").format(
                 languages=", ".join(draft))
@@ -395,6 +409,8 @@ class Dialogue:
         if self.offer is not None:
             rows.append([Button("🔎 " + self.offer.title(lang), CHECK_ACTION)])
         rows.extend([Button(s.title[lang], f"s:{s.id}")] for s in self.content.menu.sections)
+        if self.human_help:
+            rows.append([Button("💬 " + _("Talk to a person"), "human")])
         rows.append([Button("🌐 " + _("Language"), "lang")])
         return rows
 
@@ -402,6 +418,8 @@ class Dialogue:
                       one_off: str | None = None) -> list[list[Button]]:
         _ = gettext_for(lang)
         rows: list[list[Button]] = []
+        if topic.id == EMERGENCY and self.human_help:
+            rows.append([Button("💬 " + _("Talk to a caseworker now"), "human")])
         if self.offer is not None and topic.id in self.OFFER_TOPICS and not more:
             rows.append([Button("🔎 " + self.offer.title(lang), CHECK_ACTION)])
         if topic.details and not more:

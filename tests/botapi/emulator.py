@@ -965,6 +965,11 @@ class BotApiEmulator:
             "close": lambda p: True,
             "logout": lambda p: True,
         }
+        self._methods.update({
+            "copymessage": self._m_copy_message,
+            "deletemessages": self._m_delete_messages,
+            "sendphoto": self._m_send_photo,
+        })
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -1358,12 +1363,14 @@ class BotApiEmulator:
         *,
         inline_message_id: str | None = None,
         check: bool = True,
+        first_name: str = "User",
+        username: str | None = None,
     ) -> dict[str, Any]:
         """The user pressed an inline button with ``data`` under ``message`` (a Message dict the bot
         sent, e.g. from ``api.sent`` or ``wait_for_reply``); the update carries the message as it is
         now.  With ``check`` the data must be on a button of the message's current keyboard."""
         with self._cond:
-            user = self._user(user_id, language_code)
+            user = self._user(user_id, language_code, first_name, username)
             query: dict[str, Any] = {"id": self._query_id(), "from": user}
             if inline_message_id is not None:
                 stored = self._inline_messages.get(inline_message_id)
@@ -2050,6 +2057,71 @@ class BotApiEmulator:
         if action not in CHAT_ACTIONS:
             raise _bad("wrong parameter action in request")
         return True
+
+
+    # Copies, deletions in bulk and photos: what a case desk and alerts use.
+
+    def _m_copy_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A copy of any message (text or media) without a link to the original; ``caption`` replaces the
+        caption, ``reply_markup`` the keyboard. The result is only the new MessageId, as on Telegram."""
+        chat = self._target_chat(params)
+        from_chat, message_id = params.get("from_chat_id"), params.get("message_id")
+        original = self._messages.get((from_chat, message_id))
+        if original is None:
+            raise _bad("message to copy not found")
+        skip = {"message_id", "from", "chat", "date", "reply_to_message", "reply_markup", "edit_date",
+                "forward_origin", "sender_chat"}
+        message: dict[str, Any] = {"message_id": 0, "from": self.bot_user, "chat": chat, "date": int(time.time())}
+        message.update({k: copy.deepcopy(v) for k, v in original.items() if k not in skip})
+        if params.get("caption") is not None:
+            if "text" in message:
+                raise _bad("message text can't be replaced")
+            text, entities = self._formatted_text(params, "caption", "caption_entities")
+            message["caption"] = text
+            message.pop("caption_entities", None)
+            if entities:
+                message["caption_entities"] = entities
+        markup = self._check_reply_markup(params.get("reply_markup"))
+        if markup is not None and "inline_keyboard" in markup:
+            message["reply_markup"] = markup
+        reply_to = self._reply_target(params, chat["id"])
+        if reply_to is not None:
+            message["reply_to_message"] = reply_to
+        message["message_id"] = self._new_message_id(chat["id"])
+        self._messages[(chat["id"], message["message_id"])] = message
+        return {"message_id": message["message_id"]}
+
+    def _m_delete_messages(self, params: dict[str, Any]) -> bool:
+        chat = self._target_chat(params)
+        ids = params.get("message_ids")
+        if not isinstance(ids, list) or not 1 <= len(ids) <= 100:
+            raise _bad("message_ids must be a list of 1-100 message identifiers")
+        for message_id in ids:  # as on Telegram: messages that cannot be found are skipped
+            self._messages.pop((chat["id"], message_id), None)
+        return True
+
+    def _m_send_photo(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._target_chat(params)
+        photo = params.get("photo")
+        if isinstance(photo, UploadedFile):
+            if not photo.data:
+                raise _bad("file must be non-empty")
+            size = photo.size
+        elif isinstance(photo, str) and photo:
+            size = 0
+        else:
+            raise _bad("there is no photo in the request")
+        fid, uid = self._file_ids("photo")
+        message: dict[str, Any] = {"message_id": 0, "from": self.bot_user, "chat": chat, "date": int(time.time()),
+                                   "photo": [{"file_id": fid, "file_unique_id": uid, "width": 640, "height": 480,
+                                              "file_size": size}]}
+        if params.get("caption"):
+            message["caption"], entities = self._formatted_text(params, "caption", "caption_entities")
+            if entities:
+                message["caption_entities"] = entities
+        message["message_id"] = self._new_message_id(chat["id"])
+        self._messages[(chat["id"], message["message_id"])] = message
+        return copy.deepcopy(message)
 
 
 def _without_reply(message: dict[str, Any]) -> dict[str, Any]:

@@ -292,7 +292,8 @@ def test_unknown_token_and_unknown_method(api):
         {"ok": False, "error_code": 401, "description": "Unauthorized"},
     )
     assert http(api, "fooBar")[0] == 404
-    status, body = http(api, "sendPhoto", data=b"chat_id=1&photo=abc", content_type="application/x-www-form-urlencoded")
+    status, body = http(api, "sendSticker", data=b"chat_id=1&sticker=abc",
+                        content_type="application/x-www-form-urlencoded")
     assert status == 400 and "not implemented" in body["description"]
 
 

@@ -25,7 +25,7 @@ from telegram.ext import (
 )
 
 from bot import LANGUAGES
-from bot.channels.telegram import handlers
+from bot.channels.telegram import alerts, cases, handlers, hotline_feedback, stats
 from bot.channels.telegram.groups import ADDRESSED
 from bot.channels.telegram.inbox import Inbox
 from bot.channels.telegram.polling import Poller
@@ -47,11 +47,13 @@ NON_TEXT = (filters.Sticker.ALL | filters.PHOTO | filters.VOICE | filters.AUDIO 
             | filters.POLL | filters.Dice.ALL)
 
 
-def command_list(lang: str) -> list[BotCommand]:
+def command_list(lang: str, case_desk: bool = False) -> list[BotCommand]:
     _ = gettext_for(lang)
-    return [
+    desk = [BotCommand("human", _("Talk to a person"))] if case_desk else []
+    return desk + [
         BotCommand("start", _("Menu and language")),
         BotCommand("check", _("Check a job offer")),
+        BotCommand("alerts", _("Alerts: news that matters for migrants")),
         BotCommand("hotlines", _("Phone numbers for help")),
         BotCommand("language", _("Change language")),
         BotCommand("help", _("How to use the bot")),
@@ -62,9 +64,10 @@ def command_list(lang: str) -> list[BotCommand]:
 
 async def _set_commands(application: Application) -> None:
     """Command lists per language; the default list (clients in other languages) is Tajik."""
-    await application.bot.set_my_commands(command_list("tg"))
+    desk = application.bot_data["deps"].settings.operators_chat_id is not None
+    await application.bot.set_my_commands(command_list("tg", desk))
     for lang in LANGUAGES:
-        await application.bot.set_my_commands(command_list(lang), language_code=lang)
+        await application.bot.set_my_commands(command_list(lang, desk), language_code=lang)
     log.info("Bot @%s is ready", application.bot.username)
 
 
@@ -94,7 +97,7 @@ def build_application(settings: Settings, dialogue: Dialogue, store: Store) -> A
     application.add_handler(CommandHandler("about", handlers.about))
     application.add_handler(CommandHandler("check", handlers.check))
     application.add_handler(CommandHandler("forget", handlers.forget))
-    application.add_handler(CommandHandler("stats", handlers.stats))
+    application.add_handler(CommandHandler("stats", stats.command))
     # New messages only: an edited message is not a new question and must not get a second answer. In groups,
     # only what is addressed to the bot (groups.py); a caption is read as the message it comes with.
     new = filters.UpdateType.MESSAGE & ADDRESSED
@@ -105,6 +108,10 @@ def build_application(settings: Settings, dialogue: Dialogue, store: Store) -> A
     application.add_handler(CallbackQueryHandler(handlers.button))
     application.add_handler(InlineQueryHandler(handlers.inline_query))
     application.add_error_handler(handlers.on_error)
+    # People to people, each in its own handler group ahead of the ones above: alerts, cases, hotline reports.
+    alerts.register(application, settings, dialogue, store)
+    cases.register(application, settings, dialogue, store)
+    hotline_feedback.register(application, dialogue, store)
     return application
 
 
@@ -150,6 +157,7 @@ async def _serve(application: Application, settings: Settings, store: Store) -> 
                       on_flood=lambda update: handlers.slow_down(
                           update, application.context_types.context.from_update(update, application)))
         await inbox.start()  # updates stored by an earlier run are queued first
+        background = [asyncio.ensure_future(job(application)) for job in application.bot_data.get("background", ())]
         stopped = asyncio.ensure_future(stop.wait())
         if settings.webhook_url:
             from bot.channels.telegram.webhook import WebhookServer  # tornado only in webhook mode
@@ -175,6 +183,8 @@ async def _serve(application: Application, settings: Settings, store: Store) -> 
                 await application.stop()
                 raise polling.exception()  # e.g. the token was revoked while running
         stopped.cancel()
+        for task in background:  # alerts resume from the store on the next start; cases are swept again
+            task.cancel()
         await inbox.stop(grace=SHUTDOWN_GRACE)
         await application.stop()
     log.info("Stopped")

@@ -28,7 +28,6 @@ from bot.core.dialogue import Dialogue
 from bot.core.reply import Reply
 from bot.i18n import gettext_for
 from bot.settings import Settings
-from bot.stats import format_stats
 from bot.storage import Store
 
 log = logging.getLogger(__name__)
@@ -148,17 +147,6 @@ async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send(update, d.dialogue.forgotten(lang, had))
 
 
-async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Admins only; to anyone else it looks like any unknown command, so it reveals nothing."""
-    d = deps(context)
-    user = update.effective_user
-    lang = user_lang(update, context)
-    if user is None or user.id not in d.settings.admin_ids:
-        await send(update, d.dialogue.unknown_command(lang))
-        return
-    await update.effective_message.reply_text(format_stats(d.store), do_quote=False)
-
-
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send(update, deps(context).dialogue.unknown_command(user_lang(update, context)))
 
@@ -191,6 +179,12 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     reply = d.dialogue.act(data, user_lang(update, context), user_destination(update, context))
     remember_destination(update, context, reply)
     record(context, reply)
+    await show(update, context, reply)
+
+
+async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
+    """A button's answer: the pressed message becomes the reply (or a new message when it cannot be edited)."""
+    query = update.callback_query
     try:
         await query.answer()
     except BadRequest as exc:  # "query is too old" after a restart: the answer below still matters
