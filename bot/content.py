@@ -19,6 +19,7 @@ import yaml
 from bot import LANGUAGES, PROJECT_ROOT
 
 if TYPE_CHECKING:  # the check's loader builds on this module, so it is imported lazily at run time
+    from bot.core.advert_content import AdvertContent
     from bot.core.offer_check import OfferCheckContent
 
 #: Topic ids other parts of the project (deep links, evaluation, the kit) refer to; all must exist.
@@ -123,6 +124,7 @@ class Content:
     menu: Menu
     root: Path = field(default=PROJECT_ROOT / "content")
     offer_check: OfferCheckContent | None = None  # the job-offer check's questions and verdicts
+    adverts: AdvertContent | None = None  # the advert scan's patterns and wording
 
 
     def country(self, country_id: str) -> Country | None:
@@ -438,10 +440,18 @@ def load_content(root: Path | None = None) -> Content:
     except ContentError as exc:
         problems.extend(exc.problems)
 
+    from bot.core.advert_content import load_adverts  # noqa: PLC0415 - it builds on this module's checkers
+
+    adverts = None
+    try:
+        adverts = load_adverts(root, sources_data)
+    except ContentError as exc:
+        problems.extend(exc.problems)
+
     if problems:
         raise ContentError(problems)
     return Content(topics=topics, countries=tuple(countries), intents=intents, sources=sources_data, menu=menu,
-                   root=root, offer_check=offer_check)
+                   root=root, offer_check=offer_check, adverts=adverts)
 
 
 def stale_lines(content: Content, max_age_days: int, today: dt.date | None = None) -> Iterable[tuple[Country, Line]]:
