@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -29,7 +30,7 @@ from bot.core.adverts import Scanner  # noqa: E402
 DEV = ROOT / "tests" / "data" / "adverts_dev.jsonl"
 #: The speed sample: a realistic 600-character channel post (emoji, capitals, two languages, several flags).
 SPEED_ADVERT = (
-    "🔥🔥 СРОЧНЫЙ НАБОР В ДУБАЙ 🇦🇪🔥🔥\n"
+    "🔥🔥 СРОЧНЫЙ НАБОР В ДУБАЙ 🇦🇪🔥🔥 РАБОТА ДЛЯ ВСЕХ\n"
     "Требуются разнорабочие и грузчики на склад, опыт не нужен!\n"
     "💰 Зарплата от 2500$ до 4000$ в месяц, выплаты каждую неделю\n"
     "🏠 Жильё и питание бесплатно, транспорт до работы\n"
@@ -137,20 +138,29 @@ def report(result: dict, flags: tuple[str, ...]) -> None:
               f"{p:8.3f} {r:8.3f} {c['legit_clean']:>4}/{c['legit']:<4}")
 
 
+def _percentiles(times: list[float]) -> tuple[float, float]:
+    times = sorted(times)
+    return statistics.median(times), times[max(0, int(len(times) * 0.99) - 1)]
+
+
 def speed(scanner: Scanner, runs: int = 3000) -> None:
-    text = SPEED_ADVERT[:600]
+    """Wall-clock and CPU time per scan of a 600-character advert. On a shared machine the wall-clock tail is
+    mostly other processes, so the CPU time (this process only) is printed next to it, with the load average."""
+    text = (SPEED_ADVERT + " Звоните сейчас, места заканчиваются!")[:600]
     for _ in range(200):
         scanner.scan(text)
-    times = []
+    wall, cpu = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        w, c = time.perf_counter(), time.process_time()
         scanner.scan(text)
-        times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    p99 = times[int(len(times) * 0.99) - 1]
+        cpu.append((time.process_time() - c) * 1000)
+        wall.append((time.perf_counter() - w) * 1000)
+    (w50, w99), (c50, c99) = _percentiles(wall), _percentiles(cpu)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     flags = ", ".join(scanner.scan(text).flags)
-    print(f"\nspeed: a {len(text)}-character advert ({flags}), {runs} scans warm: "
-          f"p50 {statistics.median(times):.2f} ms, p99 {p99:.2f} ms, {1000 / statistics.mean(times):.0f} scans/s")
+    print(f"\nspeed: a {len(text)}-character advert ({flags}), {runs} scans warm, load average {load:.1f} "
+          f"on {os.cpu_count()} cores:\n  wall clock p50 {w50:.2f} ms, p99 {w99:.2f} ms; "
+          f"CPU time p50 {c50:.2f} ms, p99 {c99:.2f} ms (target p99 < 5 ms)")
 
 
 def main() -> int:

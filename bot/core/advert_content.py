@@ -8,7 +8,7 @@ mix Tajik and Russian, so a Russian cue must also fire inside a Tajik advert.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ from bot.content import (
     _read_yaml,
     default_content_dir,
 )
-from bot.core.advert_text import CURRENCY_WORDS, AdvertText, PatternError, pattern_regex
+from bot.core.advert_text import CURRENCY_WORDS, AdvertText, PatternError, PatternIndex
 
 FILE_NAME = "adverts.yaml"
 FLAG_IDS: tuple[str, ...] = (
@@ -33,8 +33,8 @@ FLAG_IDS: tuple[str, ...] = (
 )
 LEVEL_IDS: tuple[str, ...] = ("high_risk", "careful", "no_flags_found")
 MISSING_IDS: tuple[str, ...] = ("company", "licence", "contract", "permit", "pay", "place", "hours")
-RECOGNITION_GROUPS: tuple[str, ...] = ("recruit", "pay", "conditions", "contact", "warning", "news", "question",
-                                       "story")
+RECOGNITION_GROUPS: tuple[str, ...] = ("recruit", "work", "pay", "conditions", "contact", "warning", "news",
+                                       "question", "story")
 FACT_GROUPS: tuple[str, ...] = ("contract", "hours", "permit", "licence", "address")
 PERIODS: tuple[str, ...] = ("month", "week", "day", "hour", "year")
 #: Extra pattern lists some flags have besides ``cues`` and ``not`` (see content/adverts.yaml).
@@ -49,47 +49,49 @@ REASON_MAX = 160
 _NEVER_SAFE = {"en": re.compile(r"\bsafe\b", re.I), "ru": re.compile(r"безопасн", re.I),
                "tg": re.compile(r"бехатар", re.I)}
 _ID_RE = re.compile(r"^[a-z]{2}$")
+_NONE = {lang: [] for lang in LANGUAGES}  # an optional pattern list that is absent
 
 
 class Patterns:
-    """One list of patterns (all languages) compiled to a single expression over an advert's skeleton."""
+    """One list of patterns (all languages), matched through the shared :class:`PatternIndex`."""
 
-    __slots__ = ("regex", "size")
+    __slots__ = ("index", "list_id", "size")
 
-    def __init__(self, regex: re.Pattern[str] | None, size: int):
-        self.regex = regex
+    def __init__(self, index: PatternIndex, list_id: int, size: int):
+        self.index = index
+        self.list_id = list_id
         self.size = size
 
-    def spans(self, text: AdvertText) -> Iterator[tuple[int, int]]:
-        """Token index ranges ``(first, last)`` of the non-overlapping matches, left to right."""
-        if self.regex is None:
-            return
-        for m in self.regex.finditer(text.skeleton):
-            yield text.token_range(m.start(), m.end())
+    def spans(self, text: AdvertText) -> list[tuple[int, int]]:
+        """Token index ranges ``(first, last)`` of the matches, left to right, not overlapping."""
+        return text.matches(self.index)[self.list_id]
 
     def found(self, text: AdvertText) -> bool:
-        return self.regex is not None and self.regex.search(text.skeleton) is not None
+        return bool(self.spans(text))
 
     def count(self, text: AdvertText) -> int:
-        return 0 if self.regex is None else sum(1 for _ in self.regex.finditer(text.skeleton))
+        return len(self.spans(text))
 
 
 class Grouped:
-    """Several named pattern lists in one expression: one pass tells which list matched where."""
+    """Several named pattern lists read as one: which list matched where."""
 
-    __slots__ = ("regex", "names")
+    __slots__ = ("index", "lists")
 
-    def __init__(self, regex: re.Pattern[str] | None, names: tuple[str, ...]):
-        self.regex = regex
-        self.names = names
+    def __init__(self, index: PatternIndex, lists: tuple[tuple[str, int], ...]):
+        self.index = index
+        self.lists = lists
 
-    def spans(self, text: AdvertText) -> Iterator[tuple[str, int, int]]:
-        """``(name, first token, last token)`` of each match, left to right."""
-        if self.regex is None:
-            return
-        for m in self.regex.finditer(text.skeleton):
-            first, last = text.token_range(m.start(), m.end())
-            yield self.names[int(m.lastgroup[1:])], first, last
+    def spans(self, text: AdvertText) -> list[tuple[str, int, int]]:
+        """``(name, first token, last token)`` of each match, left to right, longest first, not overlapping."""
+        found = text.matches(self.index)
+        matches = sorted(((first, last, name) for name, list_id in self.lists for first, last in found[list_id]),
+                         key=lambda m: (m[0], -m[1]))
+        kept: list[tuple[str, int, int]] = []
+        for first, last, name in matches:
+            if not kept or first > kept[-1][2]:
+                kept.append((name, first, last))
+        return kept
 
 
 @dataclass(frozen=True)
@@ -156,19 +158,21 @@ class AdvertContent:
 # -- loading ---------------------------------------------------------------------------------------------------
 
 class _Compiler:
-    """Compiles pattern lists, reporting each bad pattern with its field."""
+    """Adds pattern lists to the shared index, reporting each bad pattern with its field."""
 
     def __init__(self, check: _Checker):
         self.check = check
+        self.index = PatternIndex()
 
-    def regex_of(self, patterns: list[str], field_name: str, within_clause: bool = False) -> list[str]:
-        out = []
+    def add(self, list_id: int, patterns: list[str], field_name: str, within_clause: bool = False) -> int:
+        added = 0
         for i, pattern in enumerate(patterns):
             try:
-                out.append(pattern_regex(pattern, within_clause))
+                self.index.add(list_id, pattern, within_clause)
+                added += 1
             except PatternError as exc:
                 self.check.fail(f"{field_name}[{i}]", f"bad pattern {pattern!r}: {exc}")
-        return out
+        return added
 
     def lists(self, value: Any, field_name: str, require_each: bool) -> dict[str, list[str]]:
         """A ``{tg: [...], ru: [...], en: [...]}`` mapping of pattern lists."""
@@ -194,18 +198,18 @@ class _Compiler:
         return self.compiled(self.lists(value, field_name, require_each), field_name, within_clause)
 
     def compiled(self, lists: Mapping[str, list[str]], field_name: str, within_clause: bool = False) -> Patterns:
-        regexes = [r for lang in LANGUAGES for r in self.regex_of(lists[lang], f"{field_name}.{lang}", within_clause)]
-        return Patterns(re.compile("|".join(f"(?:{r})" for r in regexes)) if regexes else None, len(regexes))
+        list_id = self.index.new_list()
+        size = sum(self.add(list_id, lists[lang], f"{field_name}.{lang}", within_clause) for lang in LANGUAGES)
+        return Patterns(self.index, list_id, size)
 
     def grouped(self, named: list[tuple[str, list[str], str]]) -> Grouped:
-        """``named`` is ``(name, patterns, field)``; each name becomes one alternative group ``_<index>``."""
-        parts, names = [], []
+        """``named`` is ``(name, patterns, field)``; lists with the same name are one list."""
+        ids: dict[str, int] = {}
         for name, patterns, field_name in named:
-            regexes = self.regex_of(patterns, field_name)
-            if regexes:
-                parts.append(f"(?P<_{len(names)}>" + "|".join(f"(?:{r})" for r in regexes) + ")")
-                names.append(name)
-        return Grouped(re.compile("|".join(parts)) if parts else None, tuple(names))
+            if name not in ids:
+                ids[name] = self.index.new_list()
+            self.add(ids[name], patterns, field_name)
+        return Grouped(self.index, tuple(ids.items()))
 
 
 def _topic(check: _Checker, value: Any, field_name: str) -> str:
@@ -249,9 +253,8 @@ def _load_flag(comp: _Compiler, flag_id: str, raw: Any, sources: Mapping[str, An
             check.fail(f"{name}.cues.{lang}", "no pattern in this language")
     cues = comp.compiled(cue_lists, f"{name}.cues")
     extras = {key: comp.compiled(lists, f"{name}.{key}") for key, lists in extra_lists.items()}
-    exceptions = comp.patterns(data["not"], f"{name}.not", within_clause=True) if "not" in data else Patterns(None, 0)
-    in_sentence = (comp.patterns(data["not_in_sentence"], f"{name}.not_in_sentence") if "not_in_sentence" in data
-                   else Patterns(None, 0))
+    exceptions = comp.patterns(data.get("not", _NONE), f"{name}.not", within_clause=True)
+    in_sentence = comp.patterns(data.get("not_in_sentence", _NONE), f"{name}.not_in_sentence")
     legal = None
     if flag_id == "vague_employer":
         forms = check.string_list(data.get("legal_forms"), f"{name}.legal_forms", min_len=1)
@@ -317,7 +320,7 @@ def _load_jobs(comp: _Compiler, raw: Any) -> Grouped:
     check = comp.check
     if not isinstance(raw, list) or not raw:
         check.fail("jobs", "expected a list of job groups")
-        return Grouped(None, ())
+        return Grouped(comp.index, ())
     named = []
     for i, rj in enumerate(raw):
         jd = check.mapping(rj, f"jobs[{i}]")

@@ -27,6 +27,7 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.core.normalize import fold_unicode, skeleton
 
@@ -87,7 +88,7 @@ _MONEY = (rf"(?:(?:{_SYMBOLS_BEFORE}|(?:{_CURRENCY_CODES})(?![\w]))\s?{_AMOUNT}"
 _PHONE = (r"(?<![\w+])\+\s?\d[\d\s().\-]{6,18}\d(?!\d)"
           r"|(?<![\w])8\s?[\s(\-]*\d{3}[\s)\-]*\d{3}[\s\-]*\d{2}[\s\-]*\d{2}(?!\d)")
 _LINK = (r"https?://\S+|www\.\S+|\b(?:t\.me|wa\.me)/\S+|[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+"
-         r"|\b[\w\-]+(?:\.[\w\-]+)*\.(?:ru|com|tj|kz|uz|kg|pl|de|uk|net|org|ae|tr|lt|cz|io|me|info|jobs)\b(?:/[^\s,;)]*)?")
+         r"|\b[A-Za-z0-9][\w\-]+(?:\.[\w\-]+)*\.[a-z]{2,6}\b(?:/[^\s,;)]*)?")
 _HANDLE = r"(?<![\w@])@[A-Za-z][A-Za-z0-9_]{2,31}"
 
 _SPECIAL = re.compile(
@@ -143,21 +144,29 @@ class AdvertText:
     def __init__(self, text: str):
         self.text = text[:MAX_ADVERT_CHARS]
         self.tokens: list[Token] = list(_tokens(self.text))
-        parts, self._offsets = [], []
+        parts, self.offsets = [], []
         position = 1
         for token in self.tokens:
-            self._offsets.append(position)
+            self.offsets.append(position)
             parts.append(token.sk)
             position += len(token.sk) + 1
         self.skeleton = " " + " ".join(parts) + " "
         self.clause = _clause_ids(self.tokens)
+        self._matches: dict[int, list[list[tuple[int, int]]]] = {}
+
+    def matches(self, index: PatternIndex) -> list[list[tuple[int, int]]]:
+        """All lists' matches in this text, found once per index (see :class:`PatternIndex`)."""
+        found = self._matches.get(id(index))
+        if found is None:
+            found = self._matches[id(index)] = index.run(self)
+        return found
 
     def token_range(self, start: int, end: int) -> tuple[int, int]:
         """Indices ``[first, last]`` of the tokens a match over :attr:`skeleton` covers."""
         if self.skeleton[start:start + 1] == " ":
             start += 1  # pattern matches begin with the space before their first token
-        first = bisect.bisect_right(self._offsets, start) - 1
-        last = bisect.bisect_right(self._offsets, max(start, end - 1)) - 1
+        first = bisect.bisect_right(self.offsets, start) - 1
+        last = bisect.bisect_right(self.offsets, max(start, end - 1)) - 1
         return max(first, 0), max(last, 0)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
@@ -232,6 +241,7 @@ def parse_money(raw: str) -> tuple[float, float, str] | None:
     return numbers[0] * factor, numbers[-1] * factor, code
 
 
+@lru_cache(maxsize=65536)
 def word_skeleton(word: str) -> str:
     """The matching form of one word as written (any case, script or apostrophes)."""
     return skeleton(_APOSTROPHES.sub("", fold_unicode(word)))
@@ -383,8 +393,102 @@ def pattern_regex(pattern: str, within_clause: bool = False) -> str:
     return regex + "(?= )"
 
 
-def compile_patterns(patterns: list[str] | tuple[str, ...], within_clause: bool = False) -> re.Pattern[str] | None:
-    """All patterns of one list as a single alternation; ``None`` for an empty list."""
-    if not patterns:
-        return None
-    return re.compile("|".join(f"(?:{pattern_regex(p, within_clause)})" for p in patterns))
+# -- one index over every pattern list ------------------------------------------------------------------------------
+
+class PatternIndex:
+    """Every pattern of every list, indexed by the words it can start with.
+
+    Trying hundreds of alternatives at every token is what makes a big alternation slow. Here each pattern keeps
+    its own regular expression, and a pattern is tried only at tokens that its first word can match: an exact word
+    is a dict lookup, a stem a lookup of the token's first letters. One pass over the tokens finds the matches of
+    all lists at once (see :meth:`AdvertText.matches`).
+    """
+
+    def __init__(self) -> None:
+        self._regexes: list[re.Pattern[str]] = []
+        self._list_of: list[int] = []
+        self._exact: dict[str, list[int]] = {}
+        self._stems: dict[str, list[int]] = {}
+        self._numbers: list[int] = []
+        self._stem_lengths: tuple[int, ...] = ()
+        self.lists = 0
+
+    def new_list(self) -> int:
+        self.lists += 1
+        return self.lists - 1
+
+    def add(self, list_id: int, pattern: str, within_clause: bool = False) -> None:
+        """Compile and index one pattern; :class:`PatternError` says what is wrong with it."""
+        regex = re.compile(pattern_regex(pattern, within_clause))
+        keys = _first_keys(_slots(pattern))
+        pid = len(self._regexes)
+        self._regexes.append(regex)
+        self._list_of.append(list_id)
+        for kind, key in keys:
+            if kind == "num":
+                self._numbers.append(pid)
+            else:
+                (self._exact if kind == "exact" else self._stems).setdefault(key, []).append(pid)
+        self._stem_lengths = tuple(sorted({len(k) for k in self._stems}))
+
+    def run(self, text: AdvertText) -> list[list[tuple[int, int]]]:
+        """Per list, the token ranges ``(first, last)`` of its matches: left to right, longest first, no overlaps."""
+        found: list[list[tuple[int, int]]] = [[] for _ in range(self.lists)]
+        skeleton, offsets, lengths = text.skeleton, text.offsets, self._stem_lengths
+        for i, token in enumerate(text.tokens):
+            if token.kind in ("mark", "comma"):
+                continue
+            sk = token.sk
+            candidates = list(self._exact.get(sk, ()))
+            for n in lengths:
+                if n > len(sk):
+                    break
+                stems = self._stems.get(sk[:n])
+                if stems:
+                    candidates.extend(stems)
+            if token.kind == "num":
+                candidates.extend(self._numbers)
+            position = offsets[i] - 1
+            for pid in candidates:
+                m = self._regexes[pid].match(skeleton, position)
+                if m:
+                    found[self._list_of[pid]].append((i, text.token_range(m.start(), m.end())[1]))
+        return [_leftmost_longest(spans) for spans in found]
+
+
+def _leftmost_longest(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    if len(spans) < 2:
+        return spans
+    kept: list[tuple[int, int]] = []
+    for first, last in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if not kept or first > kept[-1][1]:
+            kept.append((first, last))
+    return kept
+
+
+def _first_keys(slots: list[str]) -> list[tuple[str, str]]:
+    """What a pattern's first token can be: ("exact", skeleton), ("stem", prefix) or ("num", "")."""
+    keys: list[tuple[str, str]] = []
+    for slot in slots:
+        optional = slot.endswith("?") and len(slot) > 1
+        body = slot[:-1] if optional else slot
+        if _GAP.match(body):
+            raise PatternError("a gap cannot come before the first required word")
+        if body.startswith("(") and body.endswith(")"):
+            words = [phrase.split()[0] for phrase in body[1:-1].split("|")]
+        else:
+            words = body.split("|")
+        for word in words:
+            if word in ("NUM", "AGE"):
+                keys.append(("num", ""))
+            elif word in SPECIAL_SLOTS:
+                keys.append(("exact", "." if word == "BREAK" else SPECIAL_SLOTS[word]))
+            elif word.endswith("*"):
+                sk = word_skeleton(word[:-1])
+                merges = word[-2].lower() == "c" or sk[-1] in _MERGES
+                keys.append(("stem", sk[:-1] if merges else sk))
+            else:
+                keys.append(("exact", word_skeleton(word)))
+        if not optional:
+            break
+    return keys

@@ -30,16 +30,20 @@ from bot.core.advert_text import AdvertText, Token, parse_money
 
 # -- recognising an advert: the weights of the score, tuned on tests/data/adverts_dev.jsonl (bench/adverts.py) ---
 RECRUIT = 1.5       # "требуются", "hiring", "коргарон лозим"
+WORK = 0.5          # the word for work itself ("работа", "кор", "job"), weaker: questions use it too
 PAY = 1.2           # a sum of money, or a pay word ("зарплата", "maosh")
 JOB = 0.8           # a job word ("грузчики", "cleaners")
 PLACE = 0.6         # a country or a city
 CONTACT = 1.0       # a phone, @handle, link, or "звоните" / "WhatsApp"
 CONDITION = 0.4     # housing, visa, ticket, hours... (each, up to MAX_CONDITIONS)
 MAX_CONDITIONS = 3
+FLAG_CUE = 0.6      # each flag whose wording appears (up to MAX_FLAG_CUES): red-flag wording is advert wording
+MAX_FLAG_CUES = 2
 FORWARDED = 1.0     # a forward from a channel or chat is more often an advert than a question
 WARNING = 1.5       # each of up to MAX_WARNINGS cues of a scam warning ("осторожно", "мошенники", "scam alert")
-MAX_WARNINGS = 2    # an advert may end with one "beware of fraudsters"; a warning is made of them
-NEWS = 2.5          # "задержан", "police said": a news item
+MAX_WARNINGS = 3    # an advert may end with one "beware of fraudsters"; a warning is made of them
+NEWS = 1.5          # each of up to MAX_NEWS cues of a news item ("задержан", "уголовное дело", "police said")
+MAX_NEWS = 2
 QUESTION = 1.5      # "это правда?", "is it legit?"
 STORY = 1.5         # "мне предложили", "I was offered", "помогите"
 QUESTION_MARK = 1.0  # the message ends with "?"
@@ -133,11 +137,13 @@ class Scanner:
     # -- entry points -----------------------------------------------------------------------------------------
 
     def is_advert(self, text: str, forwarded: bool = False) -> bool:
-        return self._advert_score(AdvertText(text), forwarded)[0]
+        at = AdvertText(text or "")
+        return self._advert_score(at, forwarded, self._cue_hits(at))[0]
 
     def scan(self, text: str, forwarded: bool = False) -> Scan:
         at = AdvertText(text or "")
-        advert, score = self._advert_score(at, forwarded)
+        cues = self._cue_hits(at)
+        advert, score = self._advert_score(at, forwarded, cues)
         if not advert:
             return Scan(False, score)
         country, city = self._place(at)
@@ -146,7 +152,7 @@ class Scanner:
         fee_spans: list[tuple[int, int]] = []
         for flag_id in self.flag_order:
             rules = self.content.flags[flag_id]
-            spans = self._flag_spans(rules, at, country, sums)
+            spans = self._flag_spans(rules, at, country, sums, cues[flag_id])
             if flag_id == "upfront_fee":
                 fee_spans = spans
             if spans:
@@ -158,21 +164,30 @@ class Scanner:
 
     # -- recognition ------------------------------------------------------------------------------------------
 
-    def _advert_score(self, at: AdvertText, forwarded: bool) -> tuple[bool, float]:
+    def _cue_hits(self, at: AdvertText) -> dict[str, list[tuple[int, int]]]:
+        """Every flag's cue matches, before look-alikes are weighed: found once, used twice."""
+        if at.words < MIN_WORDS:
+            return {flag_id: [] for flag_id in self.flag_order}
+        return {flag_id: list(self.content.flags[flag_id].cues.spans(at)) for flag_id in self.flag_order}
+
+    def _advert_score(self, at: AdvertText, forwarded: bool,
+                      cues: dict[str, list[tuple[int, int]]]) -> tuple[bool, float]:
         if at.words < MIN_WORDS or not any(t.kind == "word" for t in at.tokens):
             return False, 0.0
         rec = self.content.recognition
         kinds = {t.kind for t in at.tokens}
         score = 0.0
         score += RECRUIT if rec["recruit"].found(at) else 0.0
+        score += WORK if rec["work"].found(at) else 0.0
+        score += FLAG_CUE * min(sum(1 for f, spans in cues.items() if spans and f != "vague_employer"), MAX_FLAG_CUES)
         score += PAY if "money" in kinds or rec["pay"].found(at) else 0.0
-        score += JOB if next(self.content.jobs.spans(at), None) else 0.0
-        score += PLACE if next(self.content.places.spans(at), None) or _REGIONAL_FLAG.search(at.text) else 0.0
+        score += JOB if self.content.jobs.spans(at) else 0.0
+        score += PLACE if self.content.places.spans(at) or _REGIONAL_FLAG.search(at.text) else 0.0
         score += CONTACT if kinds & {"phone", "handle", "link"} or rec["contact"].found(at) else 0.0
         score += CONDITION * min(rec["conditions"].count(at), MAX_CONDITIONS)
         score += FORWARDED if forwarded else 0.0
         score -= WARNING * min(rec["warning"].count(at), MAX_WARNINGS)
-        score -= NEWS if rec["news"].found(at) else 0.0
+        score -= NEWS * min(rec["news"].count(at), MAX_NEWS)
         score -= QUESTION if rec["question"].found(at) else 0.0
         score -= STORY if rec["story"].found(at) else 0.0
         score -= QUESTION_MARK if at.text.rstrip().endswith("?") else 0.0
@@ -190,9 +205,9 @@ class Scanner:
         return [s for s in spans if not any(_overlap(s, n) or at.same_clause(s, n) for n in exceptions)
                 and at.sentence_of(s[0]) not in sentences]
 
-    def _flag_spans(self, rules: FlagRules, at: AdvertText, country: str | None,
-                    sums: list[_Sum]) -> list[tuple[int, int]]:
-        spans = self._kept(rules, at, rules.cues.spans(at))
+    def _flag_spans(self, rules: FlagRules, at: AdvertText, country: str | None, sums: list[_Sum],
+                    cue_spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        spans = self._kept(rules, at, cue_spans)
         if rules.id == "no_work_permit" and not spans:
             visa_free = country is None or self.content.countries[country].visa_free
             if not visa_free:
@@ -227,7 +242,7 @@ class Scanner:
     def _vague_evidence(self, at: AdvertText) -> list[tuple[int, int]]:
         """No employer is named, so show what stands in for one: the offer itself and who to call."""
         evidence = []
-        recruit = next(self.content.recognition["recruit"].spans(at), None)
+        recruit = next(iter(self.content.recognition["recruit"].spans(at)), None)
         if recruit is not None:
             evidence.append(recruit)
         contact = next((i for i, t in enumerate(at.tokens) if t.kind in ("phone", "handle")), None)
@@ -236,9 +251,9 @@ class Scanner:
         return evidence or [(0, 0)]
 
     def _aimed_at_young_women(self, rules: FlagRules, at: AdvertText) -> list[tuple[int, int]]:
-        female = next(rules.extra["female"].spans(at), None)
+        female = next(iter(rules.extra["female"].spans(at)), None)
         condition = next((s for key in ("age", "looks") for s in rules.extra[key].spans(at)), None)
-        club = next(rules.extra["entertainment"].spans(at), None)
+        club = next(iter(rules.extra["entertainment"].spans(at)), None)
         if female is not None and (condition or club):
             return [female, condition or club]
         if club is not None and condition is not None:
@@ -264,7 +279,7 @@ class Scanner:
         sums.extend(self._bare_pay(at, country, period_at))
         for s in sums:
             s.period = period_at.get(s.index + 1) or period_before.get(s.index - 1) or "month"
-        costs = {last for _, last in pay.not_pay.spans(at)}
+        costs = {i for first, last in pay.not_pay.spans(at) for i in range(first, last + 1)}
         after_pay_word = {last + 1 for _, last in pay.words_before.spans(at)}
         for s in sums:
             if s.index in costs and s.index not in after_pay_word:
