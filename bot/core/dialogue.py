@@ -8,9 +8,11 @@ callback data) and are validated here, because clients can forge them and old me
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from bot import LANGUAGES
 from bot.content import Content, Line, Topic, cited_sources
+from bot.core.advert_reply import AdvertScreens
 from bot.core.offer_check import START_ACTION as CHECK_ACTION
 from bot.core.offer_check import OfferCheck
 from bot.core.reply import Button, Reply
@@ -45,13 +47,29 @@ class Dialogue:
         self.content = content
         self.understander = Understander(content)
         self.offer = OfferCheck(content.offer_check) if content.offer_check is not None else None
+        self.adverts = None if content.adverts is None else AdvertScreens(
+            content.adverts, content.topics, partial(source_names, content), self.offer.title if self.offer else None)
 
     # -- entry points -------------------------------------------------------------------------------------------
 
-    def respond(self, text: str, lang: str | None = None) -> Reply:
-        """Answer free text. ``lang`` is the user's chosen language, used when the message's own is unclear."""
+    def respond(self, text: str, lang: str | None = None, forwarded: bool = False) -> Reply:
+        """Answer free text. ``lang`` is the user's chosen language, used when the message's own is unclear.
+        A job advert (pasted, or ``forwarded`` from a channel or chat) is scanned instead of matched to a topic."""
+        scan = self.scan_reply(text, lang, forwarded)
+        if scan is not None:
+            return scan
         u = self.understander.understand(text, lang)
         return self.reply_for(u)
+
+    def scan_reply(self, text: str, lang: str | None = None, forwarded: bool = False) -> Reply | None:
+        """The advert scan, or None when the text does not read as a job advert. The reply is in the user's
+        language; an advert in another language is still quoted as written."""
+        if self.adverts is None:
+            return None
+        scan = self.adverts.scanner.scan(text, forwarded)
+        if not scan.advert:
+            return None
+        return self.adverts.reply(scan, lang if lang in LANGUAGES else self.understander.understand(text).lang)
 
     def reply_for(self, u: Understanding) -> Reply:
         if u.kind == "emergency":
@@ -75,6 +93,8 @@ class Dialogue:
             return self.stale(lang)
         if self.offer is not None and self.offer.handles(action):
             return self.offer.act(action, lang, self.content.topics) or self.stale(lang)
+        if self.adverts is not None and self.adverts.handles(action):
+            return self.adverts.prompt(lang)
         verb, _, arg = action.partition(":")
         if verb == "menu" and not arg:
             return self.menu(lang)
@@ -270,6 +290,8 @@ class Dialogue:
                         "h" if t == "hotlines" else f"t:{t}")] for t in self.content.menu.main]
         if self.offer is not None:
             rows.append([Button("🔎 " + self.offer.title(lang), CHECK_ACTION)])
+        if self.adverts is not None:
+            rows.append([Button("📰 " + self.adverts.title(lang), "ad")])
         rows.extend([Button(s.title[lang], f"s:{s.id}")] for s in self.content.menu.sections)
         rows.append([Button("🌐 " + _("Language"), "lang")])
         return rows
