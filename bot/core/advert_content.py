@@ -149,10 +149,11 @@ class AdvertContent:
     recognition: Mapping[str, Patterns]
     countries: Mapping[str, Country]
     places: Grouped          # names: "country:<id>" or "city:<id>"
-    jobs: Grouped            # names: "skilled" or "job"
+    jobs: Grouped            # names: "job", "skilled" or "workplace"
     pay: PayRules
     facts: Mapping[str, Patterns]
     reviewed: Mapping[str, bool]
+    patterns: int = 0        # how many patterns the scan has (for `check`)
 
 
 # -- loading ---------------------------------------------------------------------------------------------------
@@ -325,7 +326,7 @@ def _load_jobs(comp: _Compiler, raw: Any) -> Grouped:
     for i, rj in enumerate(raw):
         jd = check.mapping(rj, f"jobs[{i}]")
         lists = comp.lists(jd.get("words"), f"jobs[{i}].words", require_each=True)
-        kind = "skilled" if jd.get("skilled") else "job"
+        kind = "skilled" if jd.get("skilled") else "workplace" if jd.get("workplace") else "job"
         named.extend((kind, lists[lang], f"jobs[{i}].words.{lang}") for lang in LANGUAGES)
     return comp.grouped(named)
 
@@ -412,6 +413,7 @@ def load_adverts(root: Path | None = None, sources: Mapping[str, Any] | None = N
         pay=_load_pay(comp, data.get("pay")),
         facts=facts,
         reviewed={lang: bool(reviewed_raw.get(lang, False)) for lang in LANGUAGES},
+        patterns=comp.index.size,
     )
     if problems:
         raise ContentError(problems)

@@ -413,6 +413,11 @@ class PatternIndex:
         self._stem_lengths: tuple[int, ...] = ()
         self.lists = 0
 
+    @property
+    def size(self) -> int:
+        """How many patterns are indexed."""
+        return len(self._regexes)
+
     def new_list(self) -> int:
         self.lists += 1
         return self.lists - 1

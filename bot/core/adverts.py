@@ -35,6 +35,7 @@ PAY = 1.2           # a sum of money, or a pay word ("зарплата", "maosh"
 JOB = 0.8           # a job word ("грузчики", "cleaners")
 PLACE = 0.6         # a country or a city
 CONTACT = 1.0       # a phone, @handle, link, or "звоните" / "WhatsApp"
+NAMED = 1.0         # a company form, licence number, brand or quoted name: questions rarely name employers
 CONDITION = 0.4     # housing, visa, ticket, hours... (each, up to MAX_CONDITIONS)
 MAX_CONDITIONS = 3
 FLAG_CUE = 0.6      # each flag whose wording appears (up to MAX_FLAG_CUES): red-flag wording is advert wording
@@ -45,8 +46,10 @@ MAX_WARNINGS = 3    # an advert may end with one "beware of fraudsters"; a warni
 NEWS = 1.5          # each of up to MAX_NEWS cues of a news item ("задержан", "уголовное дело", "police said")
 MAX_NEWS = 2
 QUESTION = 1.5      # "это правда?", "is it legit?"
-STORY = 1.5         # "мне предложили", "I was offered", "помогите"
-QUESTION_MARK = 1.0  # the message ends with "?"
+STORY = 1.5         # each of up to MAX_STORY cues: "мне предложили", "говорит", "I was offered", "помогите"
+MAX_STORY = 2
+QUESTION_MARK = 1.0  # a "?" in the message (adverts rarely ask; "Кто хочет в Англию?" is outweighed)
+NO_CONTACT = 1.5    # no phone, @handle or link: 86% of dev adverts have one, user questions almost never do
 ADVERT_AT = 3.0     # the score from which a message is an advert
 MIN_WORDS = 6       # fewer words than this is never an advert
 
@@ -75,6 +78,8 @@ _QUOTED_NAME = re.compile(r"[«\"“„]\s*[A-ZА-ЯЁҶҲҚҒӢӮ0-9][^«»\"�
 _FULL_NAME = re.compile(r"\b[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+(?:овна|евна|ична|инична|ович|евич|ич)\b")
 _REGIONAL_FLAG = re.compile(r"([\U0001F1E6-\U0001F1FF])([\U0001F1E6-\U0001F1FF])")
 _QUOTE_EDGE = "$€£₽₸₺¥%»)\"”"
+#: Words that open a range of pay ("от 3000$", "from $3,000", "аз 3000"), as skeletons.
+_RANGE_WORDS = frozenset({"ot", "from", "az", "do", "up", "to", "upto"})
 
 
 @dataclass(frozen=True)
@@ -180,7 +185,8 @@ class Scanner:
         score += RECRUIT if rec["recruit"].found(at) else 0.0
         score += WORK if rec["work"].found(at) else 0.0
         score += FLAG_CUE * min(sum(1 for f, spans in cues.items() if spans and f != "vague_employer"), MAX_FLAG_CUES)
-        score += PAY if "money" in kinds or rec["pay"].found(at) else 0.0
+        score += PAY if "money" in kinds or rec["pay"].found(at) or self._bare_sum(at) else 0.0
+        score += NAMED if self._employer_named(self.content.flags["vague_employer"], at) else 0.0
         score += JOB if self.content.jobs.spans(at) else 0.0
         score += PLACE if self.content.places.spans(at) or _REGIONAL_FLAG.search(at.text) else 0.0
         score += CONTACT if kinds & {"phone", "handle", "link"} or rec["contact"].found(at) else 0.0
@@ -189,8 +195,9 @@ class Scanner:
         score -= WARNING * min(rec["warning"].count(at), MAX_WARNINGS)
         score -= NEWS * min(rec["news"].count(at), MAX_NEWS)
         score -= QUESTION if rec["question"].found(at) else 0.0
-        score -= STORY if rec["story"].found(at) else 0.0
-        score -= QUESTION_MARK if at.text.rstrip().endswith("?") else 0.0
+        score -= STORY * min(rec["story"].count(at), MAX_STORY)
+        score -= QUESTION_MARK if "?" in at.text else 0.0
+        score -= NO_CONTACT if not kinds & {"phone", "handle", "link"} else 0.0
         return score >= ADVERT_AT, round(score, 2)
 
     # -- flags ------------------------------------------------------------------------------------------------
@@ -286,6 +293,11 @@ class Scanner:
                 s.kind = "cost"
         return sorted(sums, key=lambda s: s.index)
 
+    def _bare_sum(self, at: AdvertText) -> bool:
+        """A number followed by a pay period ("3000/смена", "рӯзе 3000"): pay written without a currency."""
+        return any(first > 0 and at.tokens[first - 1].kind == "num"
+                   for _, first, _ in self.content.pay.periods.spans(at))
+
     def _bare_pay(self, at: AdvertText, country: str | None, period_at: dict[int, str]) -> list[_Sum]:
         """Pay written without a currency ("ЗП 90 000", "платят 3500 в день"): in the destination's currency."""
         if country is None:
@@ -332,16 +344,11 @@ class Scanner:
             if any(first <= s.index <= last or at.same_clause((s.index, s.index), (first, last))
                    for first, last in fee_spans):
                 s.kind = "fee"
-        jobs = list(dict.fromkeys(_clean(at.text[at.tokens[a].start:at.tokens[b].end]).lower()
-                                  for _, a, b in self.content.jobs.spans(at)))
-        pay = [s for s in sums if s.kind == "pay"]
-        pay_text = []
-        for s in pay[:MAX_FACTS]:
-            nxt = s.index + 1
-            tail = ""
-            if s.period != "month" or self._has_period_after(at, s.index):
-                tail = self._period_words(at, nxt)
-            pay_text.append((s.text + (" " + tail if tail else "")).strip())
+        found = [(kind, _clean(at.text[at.tokens[a].start:at.tokens[b].end]).lower())
+                 for kind, a, b in self.content.jobs.spans(at)]
+        jobs = list(dict.fromkeys(w for kind, w in found if kind != "workplace")) or \
+            list(dict.fromkeys(w for kind, w in found if kind == "workplace"))
+        pay_text = self._pay_phrases(at, [s for s in sums if s.kind == "pay"])
         contacts = [at.text[t.start:t.end] for t in at.tokens if t.kind in ("phone", "handle", "link")]
         return Facts(
             country=country,
@@ -352,14 +359,25 @@ class Scanner:
             contacts=tuple(dict.fromkeys(contacts))[:MAX_CONTACTS],
         )
 
-    def _has_period_after(self, at: AdvertText, index: int) -> bool:
-        return any(first == index + 1 for _, first, _ in self.content.pay.periods.spans(at))
-
-    def _period_words(self, at: AdvertText, index: int) -> str:
-        for _, first, last in self.content.pay.periods.spans(at):
-            if first == index:
-                return at.text[at.tokens[first].start:at.tokens[last].end]
-        return ""
+    def _pay_phrases(self, at: AdvertText, pay: list[_Sum]) -> list[str]:
+        """Pay as the advert words it: from the sum (and "от" / "from" before it) to the last sum of the same
+        sentence and its period ("от 3000$ до 5000$ в месяц")."""
+        period_end = {first: last for _, first, last in self.content.pay.periods.spans(at)}
+        phrases: list[str] = []
+        done: set[int] = set()
+        for s in pay:
+            if s.index in done or len(phrases) == MAX_FACTS:
+                continue
+            sentence = at.sentence_of(s.index)
+            same = [p for p in pay if at.sentence_of(p.index) == sentence and p.index >= s.index]
+            first, last = s.index, same[-1].index
+            done.update(p.index for p in same)
+            last = period_end.get(last + 1, last)
+            if first > 0 and at.tokens[first - 1].sk in _RANGE_WORDS:
+                first -= 1
+            words = _clean(at.text[at.tokens[first].start:at.tokens[last].end])
+            phrases.append(words if len(words) <= MAX_QUOTE else words[:MAX_QUOTE - 1].rsplit(" ", 1)[0] + "…")
+        return phrases
 
     def _missing(self, at: AdvertText, findings: list[Finding], facts: Facts) -> tuple[str, ...]:
         have = {key: patterns.found(at) for key, patterns in self.content.facts.items()}
@@ -421,12 +439,20 @@ def quote_of(at: AdvertText, span: tuple[int, int], limit: int = MAX_QUOTE) -> s
     s_start, s_end = at.sentence_of(first)
     sentence = _clean(at.text[s_start:s_end])
     if len(sentence) <= limit and s_end >= tokens[last].end:
-        return sentence
+        return _balanced(sentence, at.text, s_end)
     lo, hi = first, last
+    # The part of the sentence that holds the match (between commas, dashes, brackets), when it fits.
+    while lo > 0 and tokens[lo - 1].kind not in ("mark", "comma"):
+        lo -= 1
+    while hi + 1 < len(tokens) and tokens[hi + 1].kind not in ("mark", "comma"):
+        hi += 1
+    clause_fits = len(_clean(at.text[tokens[lo].start:tokens[hi].end])) <= limit
+    if not clause_fits:
+        lo, hi = first, last
     if len(_clean(at.text[tokens[lo].start:tokens[hi].end])) > limit:
         words = _clean(at.text[tokens[lo].start:tokens[hi].end])
         return words[:limit - 1].rsplit(" ", 1)[0] + "…"
-    grew = True
+    grew = not clause_fits
     while grew:
         grew = False
         for candidate in ((lo, hi + 1), (lo - 1, hi)):
@@ -439,4 +465,11 @@ def quote_of(at: AdvertText, span: tuple[int, int], limit: int = MAX_QUOTE) -> s
     text = _clean(at.text[tokens[lo].start:tokens[hi].end])
     cut_left = tokens[lo].start > s_start
     cut_right = tokens[hi].end < s_end
-    return ("…" if cut_left else "") + text + ("…" if cut_right else "")
+    return _balanced(("…" if cut_left else "") + text + ("…" if cut_right else ""), at.text, tokens[hi].end)
+
+
+def _balanced(quote: str, text: str, end: int) -> str:
+    """Close a bracket the quote opened when the advert closes it right after ("(оплата заранее)")."""
+    if quote.count("(") > quote.count(")") and text[end:end + 1] == ")":
+        return quote + ")"
+    return quote
