@@ -19,7 +19,7 @@ from telegram.ext import (
 )
 
 from bot import LANGUAGES
-from bot.channels.telegram import handlers
+from bot.channels.telegram import adverts, handlers
 from bot.channels.telegram.request import RetryingRequest
 from bot.core.dialogue import Dialogue
 from bot.i18n import gettext_for
@@ -86,6 +86,7 @@ def build_application(settings: Settings, dialogue: Dialogue, store: Store) -> A
     application.add_handler(CommandHandler("stats", handlers.stats))
     # New messages only: an edited message is not a new question and must not get a second answer.
     new = filters.UpdateType.MESSAGE
+    application.add_handler(adverts.message_handler(dialogue))  # forwards and advert captions: scanned
     application.add_handler(MessageHandler(new & filters.COMMAND, handlers.unknown_command))
     application.add_handler(MessageHandler(new & filters.TEXT & ~filters.COMMAND, handlers.text_message))
     application.add_handler(MessageHandler(new & NON_TEXT, handlers.non_text))
