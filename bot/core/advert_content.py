@@ -106,7 +106,7 @@ class FlagRules:
     exceptions: Patterns  # the file's `not`: look-alikes inside one part of a sentence
     sentence_exceptions: Patterns  # `not_in_sentence`: look-alikes anywhere in the same sentence
     extra: Mapping[str, Patterns]
-    legal_forms: re.Pattern[str] | None = None  # vague_employer only: ООО, LLC, ҶДММ ... in the original text
+    legal_forms: re.Pattern[str] | None = None  # vague_employer only: "ООО", "компания EuroWork", "Rixos Hotel"
 
 
 @dataclass(frozen=True)
@@ -239,6 +239,7 @@ def _load_flag(comp: _Compiler, flag_id: str, raw: Any, sources: Mapping[str, An
     name = f"flags.{flag_id}"
     data = check.mapping(raw, name)
     allowed = {"weight", "topic", "sources", "title", "reason", "cues", "not", "not_in_sentence", "legal_forms",
+               "company_words",
                *FLAG_EXTRAS.get(flag_id, ())}
     for extra in sorted(set(data) - allowed):
         check.fail(f"{name}.{extra}", f"unknown field (expected {', '.join(sorted(allowed))})")
@@ -259,10 +260,26 @@ def _load_flag(comp: _Compiler, flag_id: str, raw: Any, sources: Mapping[str, An
     legal = None
     if flag_id == "vague_employer":
         forms = check.string_list(data.get("legal_forms"), f"{name}.legal_forms", min_len=1)
-        legal = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w])") if forms else None
+        words = check.mapping(data.get("company_words"), f"{name}.company_words")
+        before = check.string_list(words.get("before"), f"{name}.company_words.before", min_len=1)
+        after = check.string_list(words.get("after"), f"{name}.company_words.after", min_len=1)
+        legal = _named_regex(forms, before, after) if forms and before and after else None
     return FlagRules(flag_id, weight, _topic(check, data.get("topic"), f"{name}.topic"),
                      _sources(check, data.get("sources"), f"{name}.sources", sources), title, reason, cues,
                      exceptions, in_sentence, extras, legal)
+
+
+_CAPITALISED = r"[A-ZА-ЯЁҶҲҚҒӢӮ][\w&'’.-]*[a-zа-яёҷҳқғӣӯ\d][\w&'’.-]*"
+
+
+def _named_regex(forms: tuple[str, ...], before: tuple[str, ...], after: tuple[str, ...]) -> re.Pattern[str]:
+    """A named employer in the original text: a company form as written ("ООО", "LLC"); a capitalised name after a
+    company word ("компания EuroWork", "ширкати Сафар"); or a capitalised name ending in a company noun ("Rixos
+    Hotel"). The name must have a small letter, so a line in capitals ("КОМПАНИЯ В ДУБАЕ") does not count."""
+    form = r"(?<![\w])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w])"
+    word = r"(?<![\w])(?i:" + "|".join(re.escape(w) for w in before) + r")\s*[:\-–—]?\s*" + _CAPITALISED
+    tail = _CAPITALISED + r"(?:\s" + _CAPITALISED + r")*\s(?:" + "|".join(re.escape(w) for w in after) + r")(?![\w])"
+    return re.compile(f"{form}|{word}|{tail}")
 
 
 def _load_levels(check: _Checker, raw: Any) -> dict[str, Level]:
