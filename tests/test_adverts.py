@@ -311,3 +311,14 @@ def test_questions_still_get_their_cards(dialogue):
     assert dialogue.respond("забрали паспорт", "ru").kind == "topic"
     reply = dialogue.respond("Мне предложили работу в Дубае за 3000$, просят 500$ за визу. Это нормально?", "ru")
     assert reply.kind != "scan"
+
+
+@pytest.mark.parametrize("text", [
+    "Требуются " * 1000, "Rixos Hotel " * 500, "a.b." * 2000, "a@" * 3000, "1 " * 5000, "$1 " * 2000,
+    "+7 " * 2000, "😀" * 5000, "«" * 1000 + "»" * 1000, "\n" * 5000, "1" * 10000, "(((" * 1000, "",
+])
+def test_long_odd_input_is_scanned_in_linear_time(scanner, text):
+    """Repeated words, dots, digits and emoji must not make a pattern backtrack (the scan would hang a chat).
+    Each finishes in milliseconds; the test only proves it finishes at all, without asserting a time."""
+    scan = scanner.scan(text)
+    assert scan.advert in (True, False)

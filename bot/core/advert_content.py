@@ -269,7 +269,8 @@ def _load_flag(comp: _Compiler, flag_id: str, raw: Any, sources: Mapping[str, An
                      exceptions, in_sentence, extras, legal)
 
 
-_CAPITALISED = r"[A-ZА-ЯЁҶҲҚҒӢӮ][\w&'’.-]*[a-zа-яёҷҳқғӣӯ\d][\w&'’.-]*"
+#: A capitalised word with a small letter or digit in it; one quantifier, so it cannot backtrack into itself.
+_CAPITALISED = r"[A-ZА-ЯЁҶҲҚҒӢӮ](?=[\w&'’.-]*[a-zа-яёҷҳқғӣӯ\d])[\w&'’.-]*"
 
 
 def _named_regex(forms: tuple[str, ...], before: tuple[str, ...], after: tuple[str, ...]) -> re.Pattern[str]:
@@ -278,7 +279,8 @@ def _named_regex(forms: tuple[str, ...], before: tuple[str, ...], after: tuple[s
     Hotel"). The name must have a small letter, so a line in capitals ("КОМПАНИЯ В ДУБАЕ") does not count."""
     form = r"(?<![\w])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w])"
     word = r"(?<![\w])(?i:" + "|".join(re.escape(w) for w in before) + r")\s*[:\-–—]?\s*" + _CAPITALISED
-    tail = _CAPITALISED + r"(?:\s" + _CAPITALISED + r")*\s(?:" + "|".join(re.escape(w) for w in after) + r")(?![\w])"
+    tail = (r"(?<![\w])" + _CAPITALISED + r"(?:\s" + _CAPITALISED + r"){0,3}\s(?:"
+            + "|".join(re.escape(w) for w in after) + r")(?![\w])")
     return re.compile(f"{form}|{word}|{tail}")
 
 

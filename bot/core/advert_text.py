@@ -48,7 +48,10 @@ SPECIAL_SLOTS = {
 
 # -- things that are not words -----------------------------------------------------------------------------------
 
-_NUMBER = r"\d{1,3}(?:[ \u00a0\u202f.,’']\d{3})+(?![\d])(?:[.,]\d{1,2}(?!\d))?|\d+(?:[.,]\d{1,2}(?!\d))?"
+# Every pattern here starts only where a run of digits or word characters starts (a look-behind), and runs are
+# bounded: a long run ("1111…", "a.b.a.b…") is then read once, not once per character.
+_NUMBER = (r"(?<![\d])(?:\d{1,3}(?:[ \u00a0\u202f.,’']\d{3}){1,4}(?![\d])(?:[.,]\d{1,2}(?!\d))?"
+           r"|\d{1,12}(?![\d])(?:[.,]\d{1,2}(?!\d))?)")
 _MULT = (r"(?:\s?(?:тыс\.?|тысяч[аи]?|тыщ\w*|млн\.?|миллион\w*|mln|million|ming|ҳазор|хазор|hazor|thousand)"
          r"|[kк](?![\w]))")
 _RANGE = rf"(?:{_NUMBER}){_MULT}?(?:\s?[-–—]\s?|\s(?:до|to|та|то)\s)(?:{_NUMBER})"
@@ -87,8 +90,9 @@ _MONEY = (rf"(?:(?:{_SYMBOLS_BEFORE}|(?:{_CURRENCY_CODES})(?![\w]))\s?{_AMOUNT}"
           rf"|{_AMOUNT}\s?(?:тыс\.?\s?)?(?:{_CUR_AFTER}))")
 _PHONE = (r"(?<![\w+])\+\s?\d[\d\s().\-]{6,18}\d(?!\d)"
           r"|(?<![\w])8\s?[\s(\-]*\d{3}[\s)\-]*\d{3}[\s\-]*\d{2}[\s\-]*\d{2}(?!\d)")
-_LINK = (r"https?://\S+|www\.\S+|\b(?:t\.me|wa\.me)/\S+|[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+"
-         r"|\b[A-Za-z0-9][\w\-]+(?:\.[\w\-]+)*\.[a-z]{2,6}\b(?:/[^\s,;)]*)?")
+_LINK = (r"https?://\S{1,200}|www\.\S{1,200}|\b(?:t\.me|wa\.me)/\S{1,100}"
+         r"|(?<![\w.+\-])[\w.+\-]{1,64}@[\w\-]{1,63}(?:\.[\w\-]{1,63}){1,4}"
+         r"|(?<![\w.\-])[A-Za-z0-9][\w\-]{1,62}(?:\.[\w\-]{1,63}){0,4}\.[a-z]{2,6}\b(?:/[^\s,;)]{0,200})?")
 _HANDLE = r"(?<![\w@])@[A-Za-z][A-Za-z0-9_]{2,31}"
 
 _SPECIAL = re.compile(
