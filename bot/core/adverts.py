@@ -38,8 +38,8 @@ CONTACT = 1.0       # a phone, @handle, link, or "звоните" / "WhatsApp"
 NAMED = 1.0         # a company form, licence number, brand or quoted name: questions rarely name employers
 CONDITION = 0.4     # housing, visa, ticket, hours... (each, up to MAX_CONDITIONS)
 MAX_CONDITIONS = 3
-FLAG_CUE = 0.6      # each flag whose wording appears (up to MAX_FLAG_CUES): red-flag wording is advert wording
-MAX_FLAG_CUES = 2
+FLAG = 0.6          # each flag found (up to MAX_FLAGS; not vague_employer): warning signs are advert content
+MAX_FLAGS = 2
 FORWARDED = 1.0     # a forward from a channel or chat is more often an advert than a question
 WARNING = 1.5       # each of up to MAX_WARNINGS cues of a scam warning ("осторожно", "мошенники", "scam alert")
 MAX_WARNINGS = 3    # an advert may end with one "beware of fraudsters"; a warning is made of them
@@ -142,51 +142,44 @@ class Scanner:
     # -- entry points -----------------------------------------------------------------------------------------
 
     def is_advert(self, text: str, forwarded: bool = False) -> bool:
-        at = AdvertText(text or "")
-        return self._advert_score(at, forwarded, self._cue_hits(at))[0]
+        return self._read(AdvertText(text or ""), forwarded)[0]
 
     def scan(self, text: str, forwarded: bool = False) -> Scan:
         at = AdvertText(text or "")
-        cues = self._cue_hits(at)
-        advert, score = self._advert_score(at, forwarded, cues)
+        advert, score, country, city, sums, spans = self._read(at, forwarded)
         if not advert:
             return Scan(False, score)
-        country, city = self._place(at)
-        sums = self._sums(at, country)
-        findings: list[Finding] = []
-        fee_spans: list[tuple[int, int]] = []
-        for flag_id in self.flag_order:
-            rules = self.content.flags[flag_id]
-            spans = self._flag_spans(rules, at, country, sums, cues[flag_id])
-            if flag_id == "upfront_fee":
-                fee_spans = spans
-            if spans:
-                findings.append(Finding(flag_id, self._quotes(at, spans)))
+        findings = [Finding(flag_id, self._quotes(at, found)) for flag_id, found in spans.items() if found]
         weight = sum(self.content.flags[f.flag].weight for f in findings)
         level = "high_risk" if weight >= HIGH_RISK_AT else "careful" if weight >= CAREFUL_AT else "no_flags_found"
-        facts = self._facts(at, country, city, sums, fee_spans)
+        facts = self._facts(at, country, city, sums, spans["upfront_fee"])
         return Scan(True, score, tuple(findings), level, facts, self._missing(at, findings, facts))
+
+    def _read(self, at: AdvertText, forwarded: bool):
+        """Flags first, then the decision: a message full of warning signs reads as an advert (a question or a
+        warning carries its own marks against it)."""
+        if at.words < MIN_WORDS or not any(t.kind == "word" for t in at.tokens):
+            return False, 0.0, None, None, [], {}
+        country, city = self._place(at)
+        sums = self._sums(at, country)
+        spans = {flag_id: self._flag_spans(self.content.flags[flag_id], at, country, sums)
+                 for flag_id in self.flag_order}
+        advert, score = self._advert_score(at, forwarded, spans)
+        return advert, score, country, city, sums, spans
 
     # -- recognition ------------------------------------------------------------------------------------------
 
-    def _cue_hits(self, at: AdvertText) -> dict[str, list[tuple[int, int]]]:
-        """Every flag's cue matches, before look-alikes are weighed: found once, used twice."""
-        if at.words < MIN_WORDS:
-            return {flag_id: [] for flag_id in self.flag_order}
-        return {flag_id: list(self.content.flags[flag_id].cues.spans(at)) for flag_id in self.flag_order}
-
     def _advert_score(self, at: AdvertText, forwarded: bool,
-                      cues: dict[str, list[tuple[int, int]]]) -> tuple[bool, float]:
-        if at.words < MIN_WORDS or not any(t.kind == "word" for t in at.tokens):
-            return False, 0.0
+                      spans: dict[str, list[tuple[int, int]]]) -> tuple[bool, float]:
         rec = self.content.recognition
         kinds = {t.kind for t in at.tokens}
+        invited = rec["invite"].found(at)
         score = 0.0
-        score += RECRUIT if rec["recruit"].found(at) else 0.0
+        score += RECRUIT if rec["recruit"].found(at) or invited else 0.0
         score += WORK if rec["work"].found(at) else 0.0
-        score += FLAG_CUE * min(sum(1 for f, spans in cues.items() if spans and f != "vague_employer"), MAX_FLAG_CUES)
+        score += FLAG * min(sum(1 for f, found in spans.items() if found and f != "vague_employer"), MAX_FLAGS)
         score += PAY if "money" in kinds or rec["pay"].found(at) or self._bare_sum(at) else 0.0
-        score += NAMED if self._employer_named(self.content.flags["vague_employer"], at) else 0.0
+        score += NAMED if not spans["vague_employer"] else 0.0
         score += JOB if self.content.jobs.spans(at) else 0.0
         score += PLACE if self.content.places.spans(at) or _REGIONAL_FLAG.search(at.text) else 0.0
         score += CONTACT if kinds & {"phone", "handle", "link"} or rec["contact"].found(at) else 0.0
@@ -196,7 +189,7 @@ class Scanner:
         score -= NEWS * min(rec["news"].count(at), MAX_NEWS)
         score -= QUESTION if rec["question"].found(at) else 0.0
         score -= STORY * min(rec["story"].count(at), MAX_STORY)
-        score -= QUESTION_MARK if "?" in at.text else 0.0
+        score -= QUESTION_MARK if "?" in at.text and not invited else 0.0
         score -= NO_CONTACT if not kinds & {"phone", "handle", "link"} else 0.0
         return score >= ADVERT_AT, round(score, 2)
 
@@ -212,9 +205,9 @@ class Scanner:
         return [s for s in spans if not any(_overlap(s, n) or at.same_clause(s, n) for n in exceptions)
                 and at.sentence_of(s[0]) not in sentences]
 
-    def _flag_spans(self, rules: FlagRules, at: AdvertText, country: str | None, sums: list[_Sum],
-                    cue_spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-        spans = self._kept(rules, at, cue_spans)
+    def _flag_spans(self, rules: FlagRules, at: AdvertText, country: str | None,
+                    sums: list[_Sum]) -> list[tuple[int, int]]:
+        spans = self._kept(rules, at, rules.cues.spans(at))
         if rules.id == "no_work_permit" and not spans:
             visa_free = country is None or self.content.countries[country].visa_free
             if not visa_free:
