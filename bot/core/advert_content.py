@@ -25,6 +25,7 @@ from bot.content import (
     default_content_dir,
 )
 from bot.core.advert_text import CURRENCY_WORDS, AdvertText, PatternError, PatternIndex
+from bot.core.offer_check import _NEVER_SAFE  # the same words are refused in the job-offer check's verdicts
 
 FILE_NAME = "adverts.yaml"
 FLAG_IDS: tuple[str, ...] = (
@@ -46,8 +47,6 @@ FLAG_EXTRAS: Mapping[str, tuple[str, ...]] = {
 }
 TITLE_MAX = 40
 REASON_MAX = 160
-_NEVER_SAFE = {"en": re.compile(r"\bsafe\b", re.I), "ru": re.compile(r"безопасн", re.I),
-               "tg": re.compile(r"бехатар", re.I)}
 _ID_RE = re.compile(r"^[a-z]{2}$")
 _NONE = {lang: [] for lang in LANGUAGES}  # an optional pattern list that is absent
 
