@@ -22,7 +22,7 @@ How a scan reads an advert (one :class:`~bot.core.advert_text.AdvertText` per me
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from bot.core.advert_content import AdvertContent, FlagRules
@@ -126,8 +126,8 @@ class _Sum:
     kind: str = "pay"   # pay | fee | cost
     period: str = "month"
 
-    def usd_month(self, rates: dict[str, float] | None) -> float | None:
-        rate = (rates or {}).get(self.currency)
+    def usd_month(self, rates: Mapping[str, float]) -> float | None:
+        rate = rates.get(self.currency)
         return None if rate is None else self.high * rate * PER_MONTH[self.period]
 
 
@@ -155,7 +155,8 @@ class Scanner:
         facts = self._facts(at, country, city, sums, spans["upfront_fee"])
         return Scan(True, score, tuple(findings), level, facts, self._missing(at, findings, facts))
 
-    def _read(self, at: AdvertText, forwarded: bool):
+    def _read(self, at: AdvertText, forwarded: bool) -> tuple[bool, float, str | None, str | None, list[_Sum],
+                                                              dict[str, list[tuple[int, int]]]]:
         """Flags first, then the decision: a message full of warning signs reads as an advert (a question or a
         warning carries its own marks against it)."""
         if at.words < MIN_WORDS or not any(t.kind == "word" for t in at.tokens):
