@@ -1,7 +1,8 @@
 """``python -m bot``: the command line.
 
 With no token the bot is still useful: ``chat`` talks in the terminal and ``ask`` answers one question. ``run``
-starts the Telegram bot; ``check`` validates content and catalogues; ``match`` is the batch mode for evaluation.
+starts the Telegram bot; ``check`` validates content and catalogues; ``match`` and ``scan`` are the batch modes for
+evaluation (topics, job adverts).
 """
 
 from __future__ import annotations
@@ -104,10 +105,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     n_rules = sum(1 for _ in content.rules.all()) if content.rules else 0
     n_dest = len(content.rules.destinations) if content.rules else 0
     home = "".join(f" and {c}" for c in content.rules.home_countries) if content.rules else ""
+    n_patterns = content.adverts.patterns if content.adverts else 0
     print(f"OK: {len(content.topics)} topics, {len(content.countries)} countries with {n_lines} phone lines, "
           f"{n_rules} rules for {n_dest} destinations{home}, {len(content.intents)} intents, a job-offer check of "
-          f"{n_questions} questions, {len(content.training)} training messages and an intent model trained on "
-          f"them ({model.meta.get('features')} features), catalogues for {', '.join(LANGUAGES)}.")
+          f"{n_questions} questions, an advert scan of {n_patterns} patterns, {len(content.training)} training "
+          f"messages and an intent model trained on them ({model.meta.get('features')} features), catalogues for "
+          f"{', '.join(LANGUAGES)}.")
     return 0
 
 
@@ -170,6 +173,42 @@ def cmd_match(args: argparse.Namespace) -> int:
         u = understander.understand(text, args.lang)
         out.write(json.dumps({"topic": u.answered_topic, "lang": u.lang, "score": round(float(u.score), 4)},
                              ensure_ascii=False) + "\n")
+    out.flush()
+    return 0
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    """Batch advert scan: JSON lines ``{"text": ...}`` in (``"forwarded": true`` optional), one line out per input,
+    in order. A line that is not JSON is scanned as plain text; no line stops the run."""
+    from bot.content import ContentError, load_content
+    from bot.core.adverts import Scanner
+
+    try:
+        scanner = Scanner(load_content().adverts)
+    except ContentError as exc:
+        print("The content has errors; fix them and start again:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    out = sys.stdout
+    for raw in sys.stdin:
+        if not raw.strip():
+            continue
+        forwarded = False
+        try:
+            item = json.loads(raw)
+        except json.JSONDecodeError:
+            item = raw.rstrip("\n")
+        if isinstance(item, dict):
+            text, forwarded = item.get("text", ""), item.get("forwarded") is True
+        else:
+            text = item
+        scan = scanner.scan(text if isinstance(text, str) else json.dumps(text, ensure_ascii=False), forwarded)
+        row: dict = {"advert": scan.advert, "flags": list(scan.flags), "level": scan.level}
+        if args.explain:
+            row.update(score=scan.score, quotes={f.flag: list(f.quotes) for f in scan.findings},
+                       facts={k: v for k, v in vars(scan.facts).items() if v}, missing=list(scan.missing))
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
     out.flush()
     return 0
 
@@ -281,6 +320,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("match", help="batch mode: JSON lines {\"text\": ...} on stdin")
     p.add_argument("--lang", choices=LANGUAGES, help="the user's chosen language, when the text is unclear")
     p.set_defaults(func=cmd_match)
+
+    p = sub.add_parser("scan", help="batch advert scan: JSON lines {\"text\": ...} on stdin")
+    p.add_argument("--explain", action="store_true", help="also print the score, quotes, facts and missing facts")
+    p.set_defaults(func=cmd_scan)
 
     p = sub.add_parser("link", help="print the t.me deep link for a topic")
     p.add_argument("topic")

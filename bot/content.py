@@ -19,6 +19,7 @@ import yaml
 from bot import LANGUAGES, PROJECT_ROOT
 
 if TYPE_CHECKING:  # these loaders build on this module's checkers, so they are imported lazily at run time
+    from bot.core.advert_content import AdvertContent
     from bot.core.offer_check import OfferCheckContent
     from bot.rules import RuleBook
     from bot.training_data import TrainingRow
@@ -157,6 +158,7 @@ class Content:
     offer_check: OfferCheckContent | None = None  # the job-offer check's questions and verdicts
     training: tuple[TrainingRow, ...] = ()  # the intent model's labelled messages (content/training/)
     rules: RuleBook | None = None  # today's rules per destination country (rules.yaml, destinations.yaml)
+    adverts: AdvertContent | None = None  # the advert scan's patterns and wording
 
     def country(self, country_id: str) -> Country | None:
         return next((c for c in self.countries if c.id == country_id), None)
@@ -518,6 +520,14 @@ def load_content(root: Path | None = None) -> Content:
     except ContentError as exc:
         problems.extend(exc.problems)
 
+    from bot.core.advert_content import load_adverts  # noqa: PLC0415 - it builds on this module's checkers
+
+    adverts = None
+    try:
+        adverts = load_adverts(root, sources_data)
+    except ContentError as exc:
+        problems.extend(exc.problems)
+
     from bot.training_data import load_training  # noqa: PLC0415 - it builds on this module's Problem
 
     training = load_training(root, set(topics), problems)
@@ -525,7 +535,8 @@ def load_content(root: Path | None = None) -> Content:
     if problems:
         raise ContentError(problems)
     return Content(topics=topics, countries=tuple(countries), intents=intents, sources=sources_data, menu=menu,
-                   root=root, offer_check=offer_check, training=training, rules=rules)
+                   root=root, offer_check=offer_check, training=training, rules=rules,
+                   adverts=adverts)
 
 
 def stale_lines(content: Content, max_age_days: int, today: dt.date | None = None) -> Iterable[tuple[Country, Line]]:

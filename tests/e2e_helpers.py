@@ -235,3 +235,13 @@ def script_language(text: str) -> str:
         return "tg"
     cyrillic = sum(1 for ch in letters if "\u0400" <= ch <= "\u04ff")
     return "ru" if cyrillic > len(letters) / 2 else "en"
+
+
+def files_once_scrubbed(data_dir: Path, needles: list[str], timeout: float = 10) -> bytes:
+    """The database files' bytes, read once none of ``needles`` is in them (or after ``timeout``)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        raw = b"".join(p.read_bytes() for p in sorted(data_dir.glob("saferoad.sqlite3*")))
+        if not any(n.encode() in raw for n in needles) or time.monotonic() > deadline:
+            return raw
+        time.sleep(0.1)

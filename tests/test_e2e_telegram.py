@@ -37,6 +37,7 @@ from tests.e2e_helpers import (
     Harness,
     actions,
     buttons,
+    files_once_scrubbed,
     free_port,
     run_bot_once,
     script_language,
@@ -562,16 +563,6 @@ def test_the_database_holds_no_user_ids_and_no_message_texts(e2e):
         assert str(user).encode() not in raw, f"user id {user} is in the database file"
     for text in texts:
         assert text.encode() not in raw, f"message text {text!r} is in the database file"
-
-
-def files_once_scrubbed(data_dir: Path, needles: list[str], timeout: float = 10) -> bytes:
-    """The database files' bytes, read once none of ``needles`` is in them (or after ``timeout``)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        raw = b"".join(p.read_bytes() for p in sorted(data_dir.glob("saferoad.sqlite3*")))
-        if not any(n.encode() in raw for n in needles) or time.monotonic() > deadline:
-            return raw
-        time.sleep(0.1)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -1,10 +1,12 @@
 """The command-line channel: the bot in a terminal, for trying it without a Telegram token.
 
-Buttons are shown as numbers; typing a number presses the button, anything else is sent as a message.
+Buttons are shown as numbers; typing a number presses the button, anything else is sent as a message. A pasted
+job advert arrives as several lines at once; they are read as one message, so the advert is scanned whole.
 """
 
 from __future__ import annotations
 
+import select
 import sys
 from collections.abc import Callable
 from typing import TextIO
@@ -66,6 +68,8 @@ class TerminalChat:
             had = self.destination is not None or self.lang is not None
             self.lang = self.destination = None
             return self._shown(self.dialogue.forgotten(lang, had))
+        if command == "/advert":
+            return self._shown(self.dialogue.act("ad", lang))
         if command == "/help":
             return self._shown(self.dialogue.help(lang))
         if command == "/about":
@@ -88,7 +92,7 @@ def run_chat(dialogue: Dialogue, lang: str | None = None, stdin: TextIO = sys.st
     while True:
         if interactive:
             try:
-                line = input("\n> ")
+                line = input("\n> ") + _pasted_rest(stdin)
             except (EOFError, KeyboardInterrupt):
                 write("")
                 return 0
@@ -101,3 +105,21 @@ def run_chat(dialogue: Dialogue, lang: str | None = None, stdin: TextIO = sys.st
         if reply is None:
             return 0
         write("\n" + render(reply))
+
+
+#: How long to wait for the next line of a paste: lines of one paste arrive together, a person types slower.
+PASTE_GAP = 0.05
+
+
+def _pasted_rest(stdin: TextIO) -> str:
+    """The lines of a paste that are already waiting after the first one, joined with new lines ("" if none)."""
+    rest = []
+    try:
+        while select.select([stdin], [], [], PASTE_GAP)[0]:
+            line = stdin.readline()
+            if not line:
+                break
+            rest.append(line.rstrip("\n"))
+    except (OSError, ValueError):  # no select() on this kind of stdin (Windows console): one line at a time
+        pass
+    return "".join("\n" + line for line in rest)

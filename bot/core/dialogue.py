@@ -13,9 +13,11 @@ that country's rules), ``d:<country>:<topic>`` (choose a destination and show th
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from bot import LANGUAGES
 from bot.content import Content, Line, Topic, cited_sources
+from bot.core.advert_reply import AdvertScreens
 from bot.core.country_rules import MAX_ON_CARD, RulesView
 from bot.core.destination import DestinationSpotter
 from bot.core.hotline_feedback import HotlineFeedback, ask_button
@@ -75,19 +77,39 @@ class Dialogue:
         self.feedback = HotlineFeedback(content)
         #: A case desk is set up (the Telegram app sets this when OPERATORS_CHAT_ID is given): offer a person.
         self.human_help = False
+        self.adverts = None if content.adverts is None else AdvertScreens(
+            content.adverts, content.topics, partial(source_names, content), self.offer.title if self.offer else None)
 
     # -- entry points -------------------------------------------------------------------------------------------
 
-    def respond(self, text: str, lang: str | None = None, destination: str | None = None) -> Reply:
+    def respond(self, text: str, lang: str | None = None, destination: str | None = None,
+                forwarded: bool = False) -> Reply:
         """Answer free text. ``lang`` is the user's chosen language, used when the message's own is unclear;
-        ``destination`` the country they chose. A country named in the message wins for this reply."""
+        ``destination`` the country they chose (a country named in the message wins for this reply). A job advert
+        (pasted, or ``forwarded`` from a channel or chat) is scanned instead of matched to a topic."""
         msg = Message.of(text)
+        scan = self.scan_reply(text, lang, forwarded, msg)
+        if scan is not None:
+            return scan
         u = self.understander.understand(msg, lang)
         named = self.spotter.spot(msg.tokens)
         country = (destination if destination in named else named[0]) if named else None
         # the words that say which of a country's rules was asked about (a country's name says nothing of that)
         toks = [w for w in msg.tokens if not self.spotter.spot((w,))] if named else list(msg.tokens)
         return self.reply_for(u, destination, named=country, toks=toks)
+
+    def scan_reply(self, text: str, lang: str | None = None, forwarded: bool = False,
+                   msg: Message | None = None) -> Reply | None:
+        """The advert scan, or None when the text does not read as a job advert. The reply is in the user's
+        language; an advert in another language is still quoted as written."""
+        if self.adverts is None:
+            return None
+        scan = self.adverts.scanner.scan(text, forwarded)
+        if not scan.advert:
+            return None
+        if lang not in LANGUAGES:
+            lang = self.understander.language(msg if msg is not None else Message.of(text)).lang
+        return self.adverts.reply(scan, lang)
 
     def reply_for(self, u: Understanding, destination: str | None = None, named: str | None = None,
                   toks: list[str] | None = None) -> Reply:
@@ -114,6 +136,8 @@ class Dialogue:
             return self.stale(lang)
         if self.offer is not None and self.offer.handles(action):
             return self.offer.act(action, lang, self.content.topics) or self.stale(lang)
+        if self.adverts is not None and self.adverts.handles(action):
+            return self.adverts.prompt(lang)
         verb, _, arg = action.partition(":")
         arg, _, extra = arg.partition(":")
         if extra:
@@ -408,6 +432,8 @@ class Dialogue:
                         "h" if t == "hotlines" else f"t:{t}")] for t in self.content.menu.main]
         if self.offer is not None:
             rows.append([Button("🔎 " + self.offer.title(lang), CHECK_ACTION)])
+        if self.adverts is not None:
+            rows.append([Button("📰 " + self.adverts.title(lang), "ad")])
         rows.extend([Button(s.title[lang], f"s:{s.id}")] for s in self.content.menu.sections)
         if self.human_help:
             rows.append([Button("💬 " + _("Talk to a person"), "human")])

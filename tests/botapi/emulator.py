@@ -1307,6 +1307,57 @@ class BotApiEmulator:
             extra["caption"] = caption
         return self._push_user_message(user_id, language_code, chat_id, extra)
 
+    def push_forward(
+        self,
+        user_id: int,
+        text: str | None = None,
+        *,
+        caption: str | None = None,
+        origin: str = "channel",
+        origin_name: str = "Работа за рубежом",
+        origin_id: int = -1001987654321,
+        language_code: str = "ru",
+        chat_id: int | None = None,
+    ) -> dict[str, Any]:
+        """A message the user forwarded: ``text``, or a photo with ``caption``. ``forward_origin`` (Bot API 7.0,
+        MessageOrigin) says where it came from: ``channel`` (a channel post: chat, message_id), ``chat`` (a group:
+        sender_chat), ``user`` (sender_user) or ``hidden_user`` (a person who hides their account:
+        sender_user_name). ``forward_date`` is the original message's date, earlier than the forward's."""
+        date = int(time.time()) - 3600
+        if origin == "channel":
+            username = "rabota_abroad"
+            chat = {"id": origin_id, "type": "channel", "title": origin_name, "username": username}
+            forward = {"type": "channel", "date": date, "chat": chat, "message_id": 4321}
+        elif origin == "chat":
+            forward = {"type": "chat", "date": date,
+                       "sender_chat": {"id": origin_id, "type": "supergroup", "title": origin_name}}
+        elif origin == "user":
+            forward = {"type": "user", "date": date,
+                       "sender_user": {"id": abs(origin_id) % 10**9, "is_bot": False, "first_name": origin_name}}
+        elif origin == "hidden_user":
+            forward = {"type": "hidden_user", "date": date, "sender_user_name": origin_name}
+        else:
+            raise ValueError(f"unknown forward origin {origin!r} (channel, chat, user, hidden_user)")
+        content: dict[str, Any] = {"forward_origin": forward}
+        if text is not None:
+            content["text"] = text
+            entities = _sort_entities(_detect_entities(text, [])) if self.detect_entities else []
+            if entities:
+                content["entities"] = entities
+        else:
+            sizes = []
+            for width, height, size in ((90, 67, 1234), (1280, 960, 123456)):
+                fid, uid = self._file_ids("photo")
+                sizes.append({"file_id": fid, "file_unique_id": uid, "width": width, "height": height,
+                              "file_size": size})
+            content["photo"] = sizes
+            if caption:
+                content["caption"] = caption
+                entities = _sort_entities(_detect_entities(caption, [])) if self.detect_entities else []
+                if entities:
+                    content["caption_entities"] = entities
+        return self._push_user_message(user_id, language_code, chat_id, content)
+
     def push_location(
         self,
         user_id: int,

@@ -166,6 +166,26 @@ def test_push_helpers_parse_in_ptb(api):
     assert [u.message.message_id for u in updates[:6]] == [1, 2, 3, 4, 5, 6]
 
 
+def test_forwarded_messages_parse_in_ptb(api):
+    api.push_forward(USER, "Требуются рабочие, звоните +7 900 000 00 00")
+    api.push_forward(USER, caption="Работа в Дубае @dubai_job", origin="hidden_user", origin_name="Фарход")
+    api.push_forward(USER, "hello", origin="user", origin_name="Ali")
+    api.push_forward(USER, "hi", origin="chat", origin_name="Вакансии Москва")
+
+    updates = run(api, lambda bot: bot.get_updates())
+    channel, hidden, user, chat = (u.message for u in updates)
+    assert channel.forward_origin.type == "channel" and channel.forward_origin.chat.title == "Работа за рубежом"
+    assert channel.forward_origin.message_id == 4321 and channel.forward_origin.date < channel.date
+    assert channel.text.startswith("Требуются") and channel.photo == ()
+    assert hidden.forward_origin.sender_user_name == "Фарход" and hidden.caption.startswith("Работа")
+    assert hidden.photo[-1].width == 1280 and hidden.text is None
+    assert any(e.type == "mention" for e in hidden.caption_entities)
+    assert user.forward_origin.sender_user.first_name == "Ali"
+    assert chat.forward_origin.sender_chat.title == "Вакансии Москва"
+    with pytest.raises(ValueError):
+        api.push_forward(USER, "x", origin="pigeon")
+
+
 # ----------------------------------------------------------------------------- getUpdates
 
 

@@ -25,7 +25,7 @@ from telegram.ext import (
 )
 
 from bot import LANGUAGES
-from bot.channels.telegram import alerts, cases, handlers, hotline_feedback, stats
+from bot.channels.telegram import adverts, alerts, cases, handlers, hotline_feedback, stats
 from bot.channels.telegram.groups import ADDRESSED
 from bot.channels.telegram.inbox import Inbox
 from bot.channels.telegram.polling import Poller
@@ -101,6 +101,7 @@ def build_application(settings: Settings, dialogue: Dialogue, store: Store) -> A
     # New messages only: an edited message is not a new question and must not get a second answer. In groups,
     # only what is addressed to the bot (groups.py); a caption is read as the message it comes with.
     new = filters.UpdateType.MESSAGE & ADDRESSED
+    application.add_handler(adverts.message_handler(dialogue))  # forwards and advert captions: scanned
     application.add_handler(MessageHandler(new & filters.COMMAND, handlers.unknown_command))
     application.add_handler(MessageHandler(new & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND,
                                            handlers.text_message))

@@ -89,6 +89,8 @@ def record(context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
         store.count("unanswered", reply.kind, reply.lang)
     elif reply.kind == "verdict":
         store.count("verdict", reply.topic, reply.lang)
+    elif reply.kind == "scan":  # an advert scan: only its level, never the advert
+        store.count("scan", reply.topic, reply.lang)
 
 
 async def send(update: Update, reply: Reply) -> None:
