@@ -49,6 +49,11 @@ def translations(lang: str) -> gettext.NullTranslations:
     return gettext.GNUTranslations(buf)
 
 
+def N_(msgid: str) -> str:  # noqa: N802 - the name Babel's extractor knows
+    """Marks a string for the catalogues where it is translated later (``pybabel extract`` finds ``N_``)."""
+    return msgid
+
+
 def gettext_for(lang: str):
     """A ``_`` function for one language, the way gettext-based code expects it."""
     return translations(lang).gettext

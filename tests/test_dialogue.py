@@ -114,7 +114,7 @@ def test_welcome_suggests_the_users_language_first(dialogue):
 
 def test_about_names_sources_and_privacy(dialogue):
     text = dialogue.about("en").text
-    assert "Human Rights Centre" in text and "does not keep your messages" in text
+    assert "Human Rights Centre" in text and "does not keep your messages" in text and "until it is answered" in text
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -68,7 +68,7 @@ class RulesView:
             if rule.conflict:
                 lines.append(f"  ⚠️ {rule.conflict[lang]}")
         if hidden:
-            n_ = ngettext_for(lang)
-            lines.append(n_("{n} more rule: the More button.", "{n} more rules: the More button.", hidden)
+            ngettext = ngettext_for(lang)
+            lines.append(ngettext("{n} more rule: the More button.", "{n} more rules: the More button.", hidden)
                          .format(n=hidden))
         return "\n".join(lines)

@@ -348,8 +348,9 @@ class Dialogue:
         text = _("Safe Road is a free, open-source bot that helps people prepare for work abroad safely. It is not "
                  "a lawyer or the police. Its advice comes from these reports:")
         text += "\n" + sources + "\n\n" + _(
-            "The bot does not keep your messages, your name or your phone number. It keeps only your language, "
-            "the country you go to, if you choose one, and anonymous counts. /forget erases what it keeps about you.")
+            "The bot does not keep your messages (each waits only until it is answered), your name or your phone "
+            "number. It keeps only your language, the country you go to, if you choose one, and anonymous counts. "
+            "/forget erases what it keeps about you.")
         text += "\n\n" + _("Only if you choose: for alerts it keeps the id of this chat, which it needs to send "
                            "them; while you talk to a caseworker it keeps which chat the conversation belongs to. "
                            "/forget erases these too.")

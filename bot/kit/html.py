@@ -15,6 +15,7 @@ from html import escape
 
 from bot import LANGUAGES
 from bot.core.dialogue import LANGUAGE_NAMES
+from bot.i18n import N_
 from bot.kit.labels import bot_text, label
 from bot.kit.qr import CARD_QR_MM, POSTER_QR_MM
 from bot.kit.style import PAGE_RULES
@@ -262,8 +263,8 @@ def _directory(section: LanguageSection) -> str:
         + (f'<br><span class="warn">{_e(r.note)}</span>' if r.note else "")
         + f'</td><td class="src">{_e(r.source)}</td><td>{_e(r.read)} {_e(r.call)}</td></tr>'
         for r in section.directory)
-    return (f'<h3>{_e(bot_text("Phone numbers, with where each comes from and when it was read and called", lang))}'
-            f'</h3><table class="directory"><tbody>{rows}</tbody></table>')
+    heading = bot_text(N_("Phone numbers, with where each comes from and when it was read and called"), lang)
+    return f'<h3>{_e(heading)}</h3><table class="directory"><tbody>{rows}</tbody></table>'
 
 
 def index_page(sections: Iterable[LanguageSection], made: dt.date, username: str) -> str:
