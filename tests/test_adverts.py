@@ -221,8 +221,15 @@ def test_levels_never_say_safe_and_follow_the_flags(scanner, dialogue):
     assert "licence" in reply.text  # named even without flags: what to check anyway
     one = scanner.scan(legit.replace("Тел.", "Осталось 2 места! Тел."))
     assert one.flags == ("urgency",) and one.level == "careful"
-    two = scanner.scan(legit.replace("Тел.", "Паспорт сдаёте мастеру. Тел."))
-    assert two.level == "high_risk"
+    # One sign alone, however grave, is "careful" (quoted with its own ⛔); two that weigh enough are high risk.
+    grave = scanner.scan(legit.replace("Тел.", "Паспорт сдаёте мастеру. Тел."))
+    assert grave.flags == ("passport_handover",) and grave.level == "careful"
+    assert "⛔" in dialogue.respond(legit.replace("Тел.", "Паспорт сдаёте мастеру. Тел."), "ru").text
+    two = scanner.scan(legit.replace("Тел.", "Паспорт сдаёте мастеру, выезд завтра. Тел."))
+    assert set(two.flags) == {"passport_handover", "urgency"} and two.level == "high_risk"
+    minor = scanner.scan(legit.replace("ООО «СтройТех» (ИНН 7701234567)", "Крупная компания").replace(
+        "Тел.", "Осталось 2 места! Тел."))
+    assert set(minor.flags) == {"vague_employer", "urgency"} and minor.level == "careful"
 
 
 def test_facts_pulled_out(scanner):

@@ -13,8 +13,8 @@ How a scan reads an advert (one :class:`~bot.core.advert_text.AdvertText` per me
    more than words: ``unrealistic_pay`` compares the pay, turned into US dollars a month, with what that work pays
    in that country; ``vague_employer`` is raised when no company, licence, brand or address is named;
    ``targets_young_women`` needs women or girls *and* an age limit, looks or club work.
-3. **Level.** Flag weights add up: 3 or more is ``high_risk``, 1 or more ``careful``, none ``no_flags_found``. Never
-   "safe".
+3. **Level.** Two or more flags whose weights add up to 3 or more are ``high_risk``; any other flag ``careful``;
+   none ``no_flags_found``. Never "safe".
 4. **Facts and gaps.** Country, city, job, pay, fees and contacts as the advert gives them, and the facts an honest
    advert would have that this one lacks.
 """
@@ -54,7 +54,9 @@ ADVERT_AT = 3.0     # the score from which a message is an advert
 MIN_WORDS = 6       # fewer words than this is never an advert
 
 # -- levels -------------------------------------------------------------------------------------------------------
-HIGH_RISK_AT = 3    # sum of flag weights (content/adverts.yaml) from which the level is high_risk
+HIGH_RISK_AT = 3    # sum of flag weights (content/adverts.yaml) from which the level is high_risk...
+HIGH_RISK_FLAGS = 2  # ...when at least this many signs agree: one sign alone, however grave, is `careful` (it is
+                     # quoted with its own ⛔; a single misread look-alike must not brand an honest advert)
 CAREFUL_AT = 1
 
 # -- quotes -------------------------------------------------------------------------------------------------------
@@ -150,8 +152,7 @@ class Scanner:
         if not advert:
             return Scan(False, score)
         findings = [Finding(flag_id, self._quotes(at, found)) for flag_id, found in spans.items() if found]
-        weight = sum(self.content.flags[f.flag].weight for f in findings)
-        level = "high_risk" if weight >= HIGH_RISK_AT else "careful" if weight >= CAREFUL_AT else "no_flags_found"
+        level = level_of(findings, self.content)
         facts = self._facts(at, country, city, sums, spans["upfront_fee"])
         return Scan(True, score, tuple(findings), level, facts, self._missing(at, findings, facts))
 
@@ -404,6 +405,16 @@ class Scanner:
             if len(quotes) == QUOTES_PER_FLAG:
                 break
         return tuple(quotes)
+
+
+def level_of(findings: Iterable[Finding], content: AdvertContent) -> str:
+    """``high_risk`` when two or more signs together weigh enough, ``careful`` for any sign, else
+    ``no_flags_found``."""
+    flags = [f.flag for f in findings]
+    weight = sum(content.flags[f].weight for f in flags)
+    if weight >= HIGH_RISK_AT and len(flags) >= HIGH_RISK_FLAGS:
+        return "high_risk"
+    return "careful" if weight >= CAREFUL_AT else "no_flags_found"
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
