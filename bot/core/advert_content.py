@@ -122,7 +122,8 @@ class Country:
     name: Mapping[str, str]
     currency: str
     visa_free: bool
-    max_usd: float
+    max_usd: float          # monthly pay (USD) clearly above what ordinary work pays there
+    basic_max_usd: float    # the same for elementary work (cleaning, loading, picking); max_usd unless given
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ class AdvertContent:
     recognition: Mapping[str, Patterns]
     countries: Mapping[str, Country]
     places: Grouped          # names: "country:<id>" or "city:<id>"
-    jobs: Grouped            # names: "job", "skilled" or "workplace"
+    jobs: Grouped            # names: "job", "basic" (elementary work), "skilled", "generic" ("workers") or "workplace"
     pay: PayRules
     facts: Mapping[str, Patterns]
     reviewed: Mapping[str, bool]
@@ -321,9 +322,11 @@ def _load_places(comp: _Compiler, raw: Any) -> tuple[dict[str, Country], Grouped
         if currency not in CURRENCY_WORDS:
             check.fail(f"{name}.currency", f"unknown currency {currency!r} (known: {', '.join(CURRENCY_WORDS)})")
         words = check.string_list(cd.get("words"), f"{name}.words", min_len=1)
+        max_usd = _number(check, cd.get("max_usd"), f"{name}.max_usd", 100, 100000)
+        basic = _number(check, cd["basic_max_usd"], f"{name}.basic_max_usd", 100, max_usd) \
+            if "basic_max_usd" in cd else max_usd
         countries[cid] = Country(cid, check.per_language(cd.get("name"), f"{name}.name", 40), str(currency),
-                                 bool(cd.get("visa_free")), _number(check, cd.get("max_usd"), f"{name}.max_usd",
-                                                                    100, 100000))
+                                 bool(cd.get("visa_free")), max_usd, basic)
         named.append((f"country:{cid}", list(words), f"{name}.words"))
     cities = check.mapping(data.get("cities"), "places.cities")
     for cid, words in cities.items():
@@ -344,7 +347,7 @@ def _load_jobs(comp: _Compiler, raw: Any) -> Grouped:
     for i, rj in enumerate(raw):
         jd = check.mapping(rj, f"jobs[{i}]")
         lists = comp.lists(jd.get("words"), f"jobs[{i}].words", require_each=True)
-        kind = "skilled" if jd.get("skilled") else "workplace" if jd.get("workplace") else "job"
+        kind = next((k for k in ("skilled", "workplace", "basic", "generic") if jd.get(k)), "job")
         named.extend((kind, lists[lang], f"jobs[{i}].words.{lang}") for lang in LANGUAGES)
     return comp.grouped(named)
 

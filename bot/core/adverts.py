@@ -129,8 +129,9 @@ class _Sum:
     period: str = "month"
 
     def usd_month(self, rates: Mapping[str, float]) -> float | None:
+        """The sum a month in US dollars; a range ("1200–1800$") by its middle, as a worker would expect it."""
         rate = rates.get(self.currency)
-        return None if rate is None else self.high * rate * PER_MONTH[self.period]
+        return None if rate is None else (self.low + self.high) / 2 * rate * PER_MONTH[self.period]
 
 
 class Scanner:
@@ -139,6 +140,11 @@ class Scanner:
     def __init__(self, content: AdvertContent):
         self.content = content
         self.flag_order = tuple(content.flags)
+        users: dict[str, list[str]] = {}
+        for country in content.countries.values():
+            users.setdefault(country.currency, []).append(country.id)
+        #: A currency used by one country only (not USD or EUR): that country.
+        self._currency_owner = {currency: ids[0] for currency, ids in users.items() if len(ids) == 1}
         self.scan("Требуются рабочие в Москву, зарплата 3000$, звоните +7 900 000 00 00")  # compile the regexes now
 
     # -- entry points -----------------------------------------------------------------------------------------
@@ -225,13 +231,25 @@ class Scanner:
     def _too_much_pay(self, rules: FlagRules, at: AdvertText, country: str | None,
                       sums: list[_Sum]) -> list[tuple[int, int]]:
         pay = self.content.pay
-        limit = self.content.countries[country].max_usd if country else pay.default_max_usd
-        if any(kind == "skilled" for kind, _, _ in self.content.jobs.spans(at)):
+        country = country or self._country_of_currency(sums)
+        place = self.content.countries.get(country) if country else None
+        limit = place.max_usd if place else pay.default_max_usd
+        kinds = {kind for kind, _, _ in self.content.jobs.spans(at)} - {"workplace", "generic"}
+        if "skilled" in kinds:
             limit *= pay.skilled_factor
+        elif kinds == {"basic"} and place:
+            limit = place.basic_max_usd  # cleaning, loading, picking: far below other work in the Gulf
         if rules.extra["easy"].found(at):
             limit *= pay.easy_factor
         too_much = [s for s in sums if s.kind == "pay" and (s.usd_month(pay.rates_usd) or 0) > limit]
         return [(s.index, s.index) for s in too_much]
+
+    def _country_of_currency(self, sums: list[_Sum]) -> str | None:
+        """No place named: the country whose own currency the pay is in ("£12.60 per hour" is paid in the UK).
+        Dollars and euros are paid in many countries and say nothing."""
+        owners = self._currency_owner
+        found = {owners.get(s.currency) for s in sums if s.kind == "pay"} - {None}
+        return found.pop() if len(found) == 1 else None
 
     def _employer_named(self, rules: FlagRules, at: AdvertText) -> bool:
         if rules.extra["named"].found(at) or self.content.facts["address"].found(at):
@@ -278,7 +296,7 @@ class Scanner:
                 parsed = parse_money(at.text[token.start:token.end])
                 if parsed:
                     sums.append(_Sum(i, parsed[0], parsed[1], parsed[2], at.text[token.start:token.end]))
-        sums.extend(self._bare_pay(at, country, period_at))
+        sums.extend(self._bare_pay(at, country, period_at, period_before))
         for s in sums:
             s.period = period_at.get(s.index + 1) or period_before.get(s.index - 1) or "month"
         costs = {i for first, last in pay.not_pay.spans(at) for i in range(first, last + 1)}
@@ -289,11 +307,14 @@ class Scanner:
         return sorted(sums, key=lambda s: s.index)
 
     def _bare_sum(self, at: AdvertText) -> bool:
-        """A number followed by a pay period ("3000/смена", "рӯзе 3000"): pay written without a currency."""
-        return any(first > 0 and at.tokens[first - 1].kind == "num"
-                   for _, first, _ in self.content.pay.periods.spans(at))
+        """A number next to a pay period ("3000/смена", "рӯзе 3000", "mohona 95 hazor"): pay written without a
+        currency."""
+        kinds = [t.kind for t in at.tokens] + ["end"]
+        return any(kinds[first - 1] == "num" or kinds[last + 1] == "num"
+                   for _, first, last in self.content.pay.periods.spans(at))
 
-    def _bare_pay(self, at: AdvertText, country: str | None, period_at: dict[int, str]) -> list[_Sum]:
+    def _bare_pay(self, at: AdvertText, country: str | None, period_at: dict[int, str],
+                  period_before: dict[int, str]) -> list[_Sum]:
         """Pay written without a currency ("ЗП 90 000", "платят 3500 в день"): in the destination's currency."""
         if country is None:
             return []
@@ -301,7 +322,7 @@ class Scanner:
         after_pay_word = {last + 1 for _, last in self.content.pay.words_before.spans(at)}
         found = []
         for i, token in enumerate(at.tokens):
-            if token.kind != "num" or not (i in after_pay_word or i + 1 in period_at):
+            if token.kind != "num" or not (i in after_pay_word or i + 1 in period_at or i - 1 in period_before):
                 continue
             value = float(token.sk)
             following = at.tokens[i + 1].sk if i + 1 < len(at.tokens) else ""
