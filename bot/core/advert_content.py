@@ -269,8 +269,11 @@ def _load_flag(comp: _Compiler, flag_id: str, raw: Any, sources: Mapping[str, An
                      exceptions, in_sentence, extras, legal)
 
 
+#: Capital and small letters of the Latin (with accents: "Škoda", "Ålesund") and Cyrillic (with Tajik) alphabets.
+UPPER = "".join(chr(c) for c in range(0x41, 0x530) if chr(c).isupper() and chr(c).isalpha())
+LOWER = "".join(chr(c) for c in range(0x61, 0x530) if chr(c).islower() and chr(c).isalpha())
 #: A capitalised word with a small letter or digit in it; one quantifier, so it cannot backtrack into itself.
-_CAPITALISED = r"[A-ZА-ЯЁҶҲҚҒӢӮ](?=[\w&'’.-]*[a-zа-яёҷҳқғӣӯ\d])[\w&'’.-]*"
+_CAPITALISED = rf"[{UPPER}](?=[\w&'’.-]*[{LOWER}\d])[\w&'’.-]*"
 
 
 def _named_regex(forms: tuple[str, ...], before: tuple[str, ...], after: tuple[str, ...]) -> re.Pattern[str]:

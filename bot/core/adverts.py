@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from bot.core.advert_content import AdvertContent, FlagRules
+from bot.core.advert_content import LOWER, UPPER, AdvertContent, FlagRules
 from bot.core.advert_text import AdvertText, Token, parse_money
 
 # -- recognising an advert: the weights of the score, tuned on tests/data/adverts_dev.jsonl (bench/adverts.py) ---
@@ -74,8 +74,14 @@ _MULTIPLIERS = {"tis": 1000.0, "tisiaj": 1000.0, "tisiaji": 1000.0, "k": 1000.0,
 _ANONYMOUS_DOMAINS = re.compile(
     r"gmail|mail\.ru|inbox\.ru|bk\.ru|list\.ru|yandex\.(?:ru|com)$|yahoo|hotmail|outlook|icloud|t\.me|wa\.me|"
     r"instagram|facebook|vk\.com|ok\.ru|tiktok|bit\.ly|telegram", re.IGNORECASE)
-#: A name in quotes that starts with a capital or a digit: «Магнит», "Barqi Tojik" (not a long quoted advert).
-_QUOTED_NAME = re.compile(r"[«\"“„]\s*[A-ZА-ЯЁҶҲҚҒӢӮ0-9][^«»\"“”„\n]{1,40}[»\"”“]")
+#: A name in quotes that starts with a capital or a digit: «Магнит», "Barqi Tojik" (not a quoted advert: no
+#: commas, sums or exclamations).
+_QUOTED_NAME = re.compile(rf"[«\"“„]\s*[{UPPER}0-9][^«»\"“”„\n,;:!?$€£₽]{{1,40}}[»\"”“]")
+#: A name written in CamelCase ("FreshMart", "СибМясо", "ЭкспрессЕда"): brands are, people and places are not.
+_CAMEL_CASE = re.compile(rf"(?<![\w])[{UPPER}][{LOWER}]+[{UPPER}][\w]*")
+#: Messengers and platforms written in CamelCase: where the advert was posted, not who employs.
+_PLATFORMS = frozenset({"whatsapp", "tiktok", "youtube", "wechat", "linkedin", "paypal", "iphone", "imessage",
+                        "headhunter", "superjob", "facetime", "googlepay", "applepay", "vkontakte", "odnoklassniki"})
 #: A Russian first name and patronymic ("Ирина Сергеевна"): a person you could ask for by name.
 _FULL_NAME = re.compile(r"\b[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+(?:овна|евна|ична|инична|ович|евич|ич)\b")
 _REGIONAL_FLAG = re.compile(r"([\U0001F1E6-\U0001F1FF])([\U0001F1E6-\U0001F1FF])")
@@ -252,12 +258,18 @@ class Scanner:
         return found.pop() if len(found) == 1 else None
 
     def _employer_named(self, rules: FlagRules, at: AdvertText) -> bool:
-        if rules.extra["named"].found(at) or self.content.facts["address"].found(at):
+        if rules.extra["named"].found(at) or self.content.facts["address"].found(at) or self._has_name(rules, at):
             return True
+        return any(not _ANONYMOUS_DOMAINS.search(at.text[t.start:t.end]) for t in at.of_kind("link"))
+
+    @staticmethod
+    def _has_name(rules: FlagRules, at: AdvertText) -> bool:
+        """The advert names someone by name: a company form, a quoted or CamelCase name, a first name and
+        patronymic. (Questions and warnings seldom do; they say "an agency", "licensed agencies".)"""
         if (rules.legal_forms and rules.legal_forms.search(at.text)) or _QUOTED_NAME.search(at.text) \
                 or _FULL_NAME.search(at.text):
             return True
-        return any(not _ANONYMOUS_DOMAINS.search(at.text[t.start:t.end]) for t in at.of_kind("link"))
+        return any(m.group().lower() not in _PLATFORMS for m in _CAMEL_CASE.finditer(at.text))
 
     def _vague_evidence(self, at: AdvertText) -> list[tuple[int, int]]:
         """No employer is named, so show what stands in for one: the offer itself and who to call."""
@@ -271,9 +283,13 @@ class Scanner:
         return evidence or [(0, 0)]
 
     def _aimed_at_young_women(self, rules: FlagRules, at: AdvertText) -> list[tuple[int, int]]:
-        female = next(iter(rules.extra["female"].spans(at)), None)
-        condition = next((s for key in ("age", "looks") for s in rules.extra[key].spans(at)), None)
-        club = next(iter(rules.extra["entertainment"].spans(at)), None)
+        """Women or girls, and an age limit, looks or club work; each part may be cancelled by a look-alike ("men
+        and women", "aged 20–50", "a young team")."""
+        kept = {key: self._kept(rules, at, rules.extra[key].spans(at))
+                for key in ("female", "age", "looks", "entertainment")}
+        female = next(iter(kept["female"]), None)
+        condition = next((s for key in ("age", "looks") for s in kept[key]), None)
+        club = next(iter(kept["entertainment"]), None)
         if female is not None and (condition or club):
             return [female, condition or club]
         if club is not None and condition is not None:
