@@ -190,7 +190,7 @@ def test_questions_warnings_and_news_are_not_scanned(scanner, text):
 
 
 def test_a_forward_tips_a_borderline_advert(scanner):
-    text = "Склад в Подольске, 3500 в день, жильё. Пишите в личку"
+    text = "Склад в Подольске, смены по 12 часов, жильё. Пишите в личку"  # no pay, no phone: borderline
     assert not scanner.scan(text).advert
     assert scanner.scan(text, forwarded=True).advert
 

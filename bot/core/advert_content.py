@@ -35,7 +35,7 @@ FLAG_IDS: tuple[str, ...] = (
 LEVEL_IDS: tuple[str, ...] = ("high_risk", "careful", "no_flags_found")
 MISSING_IDS: tuple[str, ...] = ("company", "licence", "contract", "permit", "pay", "place", "hours")
 RECOGNITION_GROUPS: tuple[str, ...] = ("recruit", "invite", "work", "pay", "conditions", "contact", "warning",
-                                       "news", "question", "story")
+                                       "news", "question", "story", "seeker", "sale")
 FACT_GROUPS: tuple[str, ...] = ("contract", "hours", "permit", "licence", "address")
 PERIODS: tuple[str, ...] = ("month", "week", "day", "hour", "year")
 #: Extra pattern lists some flags have besides ``cues`` and ``not`` (see content/adverts.yaml).

@@ -49,7 +49,12 @@ QUESTION = 1.5      # "это правда?", "is it legit?"
 STORY = 1.5         # each of up to MAX_STORY cues: "мне предложили", "говорит", "I was offered", "помогите"
 MAX_STORY = 2
 QUESTION_MARK = 1.0  # a "?" in the message (adverts rarely ask; "Кто хочет в Англию?" is outweighed)
-NO_CONTACT = 1.5    # no phone, @handle or link: 86% of dev adverts have one, user questions almost never do
+SEEKER = 2.0        # someone looking for work ("ищу работу", "кор меҷӯям", "looking for a job as"): not an offer
+SALE = 1.5          # each of up to MAX_SALE cues of another trade: a ticket or phone for sale, a room to let, tours
+MAX_SALE = 2
+NO_CONTACT = 1.5    # no phone, @handle or link: 86% of dev adverts have one, user questions almost never do...
+NO_CONTACT_NAMED = 0.5  # ...but an advert that names its employer often says "apply on our site" or "at the office",
+NO_CONTACT_ASKED = 1.0  # and "пишите в личку", "DM me" ask for a reply in the chat itself
 ADVERT_AT = 3.0     # the score from which a message is an advert
 MIN_WORDS = 6       # fewer words than this is never an advert
 
@@ -196,15 +201,22 @@ class Scanner:
         score += NAMED if not spans["vague_employer"] else 0.0
         score += JOB if self.content.jobs.spans(at) else 0.0
         score += PLACE if self.content.places.spans(at) or _REGIONAL_FLAG.search(at.text) else 0.0
-        score += CONTACT if kinds & {"phone", "handle", "link"} or rec["contact"].found(at) else 0.0
+        contact = rec["contact"].found(at)
+        score += CONTACT if kinds & {"phone", "handle", "link"} or contact else 0.0
         score += CONDITION * min(rec["conditions"].count(at), MAX_CONDITIONS)
         score += FORWARDED if forwarded else 0.0
         score -= WARNING * min(rec["warning"].count(at), MAX_WARNINGS)
         score -= NEWS * min(rec["news"].count(at), MAX_NEWS)
         score -= QUESTION if rec["question"].found(at) else 0.0
-        score -= STORY * min(rec["story"].count(at), MAX_STORY)
+        evidence = [span for flag, found in spans.items() if flag != "vague_employer" for span in found]
+        told = [s for s in rec["story"].spans(at) if not any(_overlap(s, e) for e in evidence)]
+        score -= STORY * min(len(told), MAX_STORY)  # "…лучше не говорить" is a flag's words, not a story
         score -= QUESTION_MARK if "?" in at.text and not invited else 0.0
-        score -= NO_CONTACT if not kinds & {"phone", "handle", "link"} else 0.0
+        score -= SEEKER if rec["seeker"].found(at) else 0.0
+        score -= SALE * min(rec["sale"].count(at), MAX_SALE)
+        if not kinds & {"phone", "handle", "link"}:
+            named = self._has_name(self.content.flags["vague_employer"], at)
+            score -= NO_CONTACT_NAMED if named else NO_CONTACT_ASKED if contact else NO_CONTACT
         return score >= ADVERT_AT, round(score, 2)
 
     # -- flags ------------------------------------------------------------------------------------------------
