@@ -52,6 +52,7 @@ QUESTION_MARK = 1.0  # a "?" in the message (adverts rarely ask; "Кто хоч�
 SEEKER = 2.0        # someone looking for work ("ищу работу", "кор меҷӯям", "looking for a job as"): not an offer
 SALE = 1.5          # each of up to MAX_SALE cues of another trade: a ticket or phone for sale, a room to let, tours
 MAX_SALE = 2
+NO_OFFER = 0.75      # no word of hiring, work or a job at all: a ticket, a lift, a course or a service for sale
 NO_CONTACT = 1.5    # no phone, @handle or link: 86% of dev adverts have one, user questions almost never do...
 NO_CONTACT_NAMED = 0.5  # ...but an advert that names its employer often says "apply on our site" or "at the office",
 NO_CONTACT_ASKED = 1.0  # and "пишите в личку", "DM me" ask for a reply in the chat itself
@@ -199,7 +200,10 @@ class Scanner:
         score += FLAG * min(sum(1 for f, found in spans.items() if found and f != "vague_employer"), MAX_FLAGS)
         score += PAY if "money" in kinds or rec["pay"].found(at) or self._bare_sum(at) else 0.0
         score += NAMED if not spans["vague_employer"] else 0.0
-        score += JOB if self.content.jobs.spans(at) else 0.0
+        jobs = self.content.jobs.spans(at)
+        score += JOB if jobs else 0.0
+        offered = invited or jobs or rec["recruit"].found(at) or rec["work"].found(at)
+        score -= NO_OFFER if not offered else 0.0
         score += PLACE if self.content.places.spans(at) or _REGIONAL_FLAG.search(at.text) else 0.0
         contact = rec["contact"].found(at)
         score += CONTACT if kinds & {"phone", "handle", "link"} or contact else 0.0
