@@ -189,8 +189,63 @@ def test_questions_warnings_and_news_are_not_scanned(scanner, text):
     assert not scanner.scan(text).advert
 
 
+@pytest.mark.parametrize("text", [
+    # someone looking for work, and other trades (a ticket, a lift, a room, a course): not job offers
+    "Ищу работу сварщиком в Москве, стаж 8 лет, есть патент. Кто знает вакансии — напишите.",
+    "Looking for a job as a cook in Doha, 5 years' experience in hotels. Any leads appreciated.",
+    "Продаю билет Душанбе — Москва на 20 число, 3 000 сомони, лететь не могу. Звоните +992 93 111 22 33",
+    "Мошин ба Маскав мебарем, ҷой ҳаст, нархаш 3000 сомонӣ. Тел +992 90 111 22 33",
+    "Room to let near the bazaar for two workers, $120 a month. Call +992 90 111 2233",
+    "Автошкола «Старт»: обучение на права категории C, 2 месяца, 2 800 сомони. Тел. +992 92 111 22 33",
+])
+def test_job_seekers_and_other_trades_are_not_scanned(scanner, text):
+    assert not scanner.scan(text).advert
+
+
+@pytest.mark.parametrize("text", [
+    # no phone, @handle or link: a named employer's "come to the office", an acquaintance's offer
+    "ООО «ВолгаСтрой» (Самара) принимает на работу каменщиков, 95 000 ₽, общежитие. Собеседование в отделе кадров.",
+    "Бародар, дар Тверь ба сохтмон ду нафар ҷой ҳаст, рӯзе 3500 рубл, ҷои хоб ҳаст. Агар хоҳӣ, нависед.",
+    "Hey bro, my uncle's farm near Kazan needs two guys, 3,000 roubles a day, food included. Message me if you "
+    "want in.",
+])
+def test_adverts_without_a_contact_are_scanned(scanner, text):
+    assert scanner.scan(text).advert
+
+
+LEGIT = ("ООО «ВолгаСтрой» (Самара) набирает каменщиков, 95 000 ₽ в месяц, официально, патент обязателен. {} "
+         "Тел. +7 846 111 22 33")
+
+
+@pytest.mark.parametrize("flag,sentence", [
+    ("targets_young_women", "Приглашаем мужчин и женщин 20–55 лет."),
+    ("passport_handover", "Работодатель не имеет права забирать паспорт, он всегда у вас."),
+    ("secrecy", "Ваши персональные данные остаются конфиденциальными."),
+    ("debt_repayment", "Билет покупаете сами, компания возвращает его стоимость с первой зарплатой."),
+    ("upfront_fee", "Залог за спецодежду не берём, никаких взносов."),
+    ("upfront_fee", "Место в общежитии 4 000 ₽ в месяц."),
+    ("urgency", "Приём анкет до 30 ноября, выезд в марте."),
+    ("no_work_permit", "Без патента не берём."),
+])
+def test_more_look_alikes_do_not_fire(scanner, flag, sentence):
+    assert flag not in flags(scanner, LEGIT.format(sentence))
+
+
+@pytest.mark.parametrize("flag,sentence", [
+    ("urgency", "Запись до пятницы, группа закрывается!"),
+    ("urgency", "Вылет дар ҳамин ҳафта, ҷойҳо кам монд."),
+    ("no_work_permit", "Едете по визе C-3, на месте переведём на рабочую."),
+    ("upfront_fee", "Перед выездом купите у нас спецодежду и инструмент — 6 000 ₽."),
+    ("debt_repayment", "Билет оплатим, потом удерживаем по 10 000 ₽ с каждой зарплаты."),
+    ("secrecy", "В общий чат про это не пишите."),
+    ("passport_handover", "Паспорт на весь сезон будет лежать у бригадира."),
+])
+def test_more_ways_to_say_a_flag(scanner, flag, sentence):
+    assert flag in flags(scanner, LEGIT.format(sentence))
+
+
 def test_a_forward_tips_a_borderline_advert(scanner):
-    text = "Склад в Подольске, 3500 в день, жильё. Пишите в личку"
+    text = "Склад в Подольске, смены по 12 часов, жильё. Пишите в личку"  # no pay, no phone: borderline
     assert not scanner.scan(text).advert
     assert scanner.scan(text, forwarded=True).advert
 
@@ -221,8 +276,15 @@ def test_levels_never_say_safe_and_follow_the_flags(scanner, dialogue):
     assert "licence" in reply.text  # named even without flags: what to check anyway
     one = scanner.scan(legit.replace("Тел.", "Осталось 2 места! Тел."))
     assert one.flags == ("urgency",) and one.level == "careful"
-    two = scanner.scan(legit.replace("Тел.", "Паспорт сдаёте мастеру. Тел."))
-    assert two.level == "high_risk"
+    # One sign alone, however grave, is "careful" (quoted with its own ⛔); two that weigh enough are high risk.
+    grave = scanner.scan(legit.replace("Тел.", "Паспорт сдаёте мастеру. Тел."))
+    assert grave.flags == ("passport_handover",) and grave.level == "careful"
+    assert "⛔" in dialogue.respond(legit.replace("Тел.", "Паспорт сдаёте мастеру. Тел."), "ru").text
+    two = scanner.scan(legit.replace("Тел.", "Паспорт сдаёте мастеру, выезд завтра. Тел."))
+    assert set(two.flags) == {"passport_handover", "urgency"} and two.level == "high_risk"
+    minor = scanner.scan(legit.replace("ООО «СтройТех» (ИНН 7701234567)", "Крупная компания").replace(
+        "Тел.", "Осталось 2 места! Тел."))
+    assert set(minor.flags) == {"vague_employer", "urgency"} and minor.level == "careful"
 
 
 def test_facts_pulled_out(scanner):
@@ -244,6 +306,13 @@ def test_pay_is_compared_for_the_country_and_the_work(scanner):
     assert "unrealistic_pay" not in flags(scanner, base.format(job="сварщиков", where="Москву", pay="250 000 руб"))
     assert "unrealistic_pay" in flags(scanner, base.format(job="грузчиков", where="Дубай", pay="4000$"))
     assert "unrealistic_pay" not in flags(scanner, base.format(job="водителей", where="Канаду", pay="4500$"))
+    # elementary work pays far less in the Gulf: 6,500 dirhams is too much for cleaners, not for drivers
+    assert "unrealistic_pay" in flags(scanner, base.format(job="уборщиц", where="Дубай", pay="6 500 дирхамов"))
+    assert "unrealistic_pay" not in flags(scanner, base.format(job="водителей", where="Дубай", pay="6 500 дирхамов"))
+    # a range counts by its middle; with no place named, a currency of one country names it
+    assert "unrealistic_pay" not in flags(scanner, base.format(job="официантов", where="Анталью", pay="1200–1800$"))
+    assert "unrealistic_pay" not in flags(scanner, "Northfield Care Ltd hires care workers, £12.60 per hour, "
+                                                   "37.5 hours a week. Call +44 7700 900123")
 
 
 def test_money_is_read_as_written():

@@ -35,7 +35,7 @@ FLAG_IDS: tuple[str, ...] = (
 LEVEL_IDS: tuple[str, ...] = ("high_risk", "careful", "no_flags_found")
 MISSING_IDS: tuple[str, ...] = ("company", "licence", "contract", "permit", "pay", "place", "hours")
 RECOGNITION_GROUPS: tuple[str, ...] = ("recruit", "invite", "work", "pay", "conditions", "contact", "warning",
-                                       "news", "question", "story")
+                                       "news", "question", "story", "seeker", "sale")
 FACT_GROUPS: tuple[str, ...] = ("contract", "hours", "permit", "licence", "address")
 PERIODS: tuple[str, ...] = ("month", "week", "day", "hour", "year")
 #: Extra pattern lists some flags have besides ``cues`` and ``not`` (see content/adverts.yaml).
@@ -122,7 +122,8 @@ class Country:
     name: Mapping[str, str]
     currency: str
     visa_free: bool
-    max_usd: float
+    max_usd: float          # monthly pay (USD) clearly above what ordinary work pays there
+    basic_max_usd: float    # the same for elementary work (cleaning, loading, picking); max_usd unless given
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ class AdvertContent:
     recognition: Mapping[str, Patterns]
     countries: Mapping[str, Country]
     places: Grouped          # names: "country:<id>" or "city:<id>"
-    jobs: Grouped            # names: "job", "skilled" or "workplace"
+    jobs: Grouped            # names: "job", "basic" (elementary work), "skilled", "generic" ("workers") or "workplace"
     pay: PayRules
     facts: Mapping[str, Patterns]
     reviewed: Mapping[str, bool]
@@ -268,8 +269,11 @@ def _load_flag(comp: _Compiler, flag_id: str, raw: Any, sources: Mapping[str, An
                      exceptions, in_sentence, extras, legal)
 
 
+#: Capital and small letters of the Latin (with accents: "Škoda", "Ålesund") and Cyrillic (with Tajik) alphabets.
+UPPER = "".join(chr(c) for c in range(0x41, 0x530) if chr(c).isupper() and chr(c).isalpha())
+LOWER = "".join(chr(c) for c in range(0x61, 0x530) if chr(c).islower() and chr(c).isalpha())
 #: A capitalised word with a small letter or digit in it; one quantifier, so it cannot backtrack into itself.
-_CAPITALISED = r"[A-ZА-ЯЁҶҲҚҒӢӮ](?=[\w&'’.-]*[a-zа-яёҷҳқғӣӯ\d])[\w&'’.-]*"
+_CAPITALISED = rf"[{UPPER}](?=[\w&'’.-]*[{LOWER}\d])[\w&'’.-]*"
 
 
 def _named_regex(forms: tuple[str, ...], before: tuple[str, ...], after: tuple[str, ...]) -> re.Pattern[str]:
@@ -321,9 +325,11 @@ def _load_places(comp: _Compiler, raw: Any) -> tuple[dict[str, Country], Grouped
         if currency not in CURRENCY_WORDS:
             check.fail(f"{name}.currency", f"unknown currency {currency!r} (known: {', '.join(CURRENCY_WORDS)})")
         words = check.string_list(cd.get("words"), f"{name}.words", min_len=1)
+        max_usd = _number(check, cd.get("max_usd"), f"{name}.max_usd", 100, 100000)
+        basic = _number(check, cd["basic_max_usd"], f"{name}.basic_max_usd", 100, max_usd) \
+            if "basic_max_usd" in cd else max_usd
         countries[cid] = Country(cid, check.per_language(cd.get("name"), f"{name}.name", 40), str(currency),
-                                 bool(cd.get("visa_free")), _number(check, cd.get("max_usd"), f"{name}.max_usd",
-                                                                    100, 100000))
+                                 bool(cd.get("visa_free")), max_usd, basic)
         named.append((f"country:{cid}", list(words), f"{name}.words"))
     cities = check.mapping(data.get("cities"), "places.cities")
     for cid, words in cities.items():
@@ -344,7 +350,7 @@ def _load_jobs(comp: _Compiler, raw: Any) -> Grouped:
     for i, rj in enumerate(raw):
         jd = check.mapping(rj, f"jobs[{i}]")
         lists = comp.lists(jd.get("words"), f"jobs[{i}].words", require_each=True)
-        kind = "skilled" if jd.get("skilled") else "workplace" if jd.get("workplace") else "job"
+        kind = next((k for k in ("skilled", "workplace", "basic", "generic") if jd.get(k)), "job")
         named.extend((kind, lists[lang], f"jobs[{i}].words.{lang}") for lang in LANGUAGES)
     return comp.grouped(named)
 

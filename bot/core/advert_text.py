@@ -15,10 +15,12 @@ expression over the skeleton string::
     без предоплат*                      # exact word "без", then a word starting "предоплат"
     MONEY ~3 за оформлен*               # a sum of money, up to 3 words, "за", "оформлен..."
     AGE лет|сола|years                  # a number from 14 to 35, then an age word
+    AGE OLD                             # an age range that reaches past 35 ("20–50"): not a young-only condition
 
 Slots are separated by spaces; ``|`` separates one-word alternatives; ``(за свой счёт|оплачиваете сами)`` is a slot
 whose alternatives are phrases; ``*`` ends a stem; ``~N`` skips 0 to N words (``~`` is ``~3``); ``?`` after a slot
-makes it optional; ``MONEY PHONE HANDLE LINK NUM AGE`` are the special tokens and ``BREAK`` is a sentence end.
+makes it optional; ``MONEY PHONE HANDLE LINK NUM AGE OLD ID`` are the special tokens (``OLD`` is a number from 36
+to 99, ``ID`` one of six digits or more: a registration or licence number) and ``BREAK`` is a sentence end.
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ SPECIAL_SLOTS = {
     "LINK": "xlinkx",
     "NUM": r"\d+",
     "AGE": r"(?:1[4-9]|2\d|3[0-5])",
+    "OLD": r"(?:3[6-9]|[4-9]\d)",
+    "ID": r"\d{6,}",
     "BREAK": r"\.",
 }
 
@@ -202,6 +206,7 @@ class AdvertText:
 
 
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]—–«»\"“”]|\s-\s")
+_RANGE_DASH = re.compile(r"\s?[-–—]\s?")
 
 
 def _clause_ids(tokens: list[Token]) -> list[int]:
@@ -255,7 +260,7 @@ _ABBREVIATIONS = frozenset(word_skeleton(w) for w in _ABBREVIATIONS_AS_WRITTEN.s
 
 
 def _tokens(text: str):
-    previous_end, previous_word = 0, ""
+    previous_end, previous_word, previous_kind = 0, "", ""
     pending_mark = False
 
     def words_in(segment_start: int, segment_end: int):
@@ -265,14 +270,16 @@ def _tokens(text: str):
                 yield Token(sk, m.start(), m.end())
 
     def with_marks(token: Token):
-        nonlocal previous_end, previous_word, pending_mark
+        nonlocal previous_end, previous_word, previous_kind, pending_mark
         gap = text[previous_end:token.start]
         if pending_mark or (previous_end and _breaks_sentence(gap, text, token.start, previous_word)):
             yield Token(SENTENCE, token.start, token.start, "mark")
-        elif previous_end and _CLAUSE_BREAK.search(gap):
-            yield Token(CLAUSE, token.start, token.start, "comma")
+        elif previous_end and _CLAUSE_BREAK.search(gap) and not (previous_kind == token.kind == "num"
+                                                                   and _RANGE_DASH.fullmatch(gap)):
+            yield Token(CLAUSE, token.start, token.start, "comma")  # but "20–30" is one range, not two parts
         pending_mark = False
         previous_end, previous_word = token.end, token.sk if token.kind == "word" else ""
+        previous_kind = token.kind
         yield token
 
     cursor = 0
@@ -287,6 +294,8 @@ def _tokens(text: str):
             sk = f"x{kind}x"
         yield from with_marks(Token(sk, m.start(), m.end(), kind))
         cursor = m.end()
+        if m.group().endswith(".") and text[cursor:cursor + 2].strip()[:1].isupper():
+            pending_mark = True  # "100 000 р. Для оформления": the currency's full stop also ends the sentence
     for token in words_in(cursor, len(text)):
         yield from with_marks(token)
 
@@ -488,7 +497,7 @@ def _first_keys(slots: list[str]) -> list[tuple[str, str]]:
         else:
             words = body.split("|")
         for word in words:
-            if word in ("NUM", "AGE"):
+            if word in ("NUM", "AGE", "OLD", "ID"):
                 keys.append(("num", ""))
             elif word in SPECIAL_SLOTS:
                 keys.append(("exact", "." if word == "BREAK" else SPECIAL_SLOTS[word]))

@@ -13,8 +13,8 @@ How a scan reads an advert (one :class:`~bot.core.advert_text.AdvertText` per me
    more than words: ``unrealistic_pay`` compares the pay, turned into US dollars a month, with what that work pays
    in that country; ``vague_employer`` is raised when no company, licence, brand or address is named;
    ``targets_young_women`` needs women or girls *and* an age limit, looks or club work.
-3. **Level.** Flag weights add up: 3 or more is ``high_risk``, 1 or more ``careful``, none ``no_flags_found``. Never
-   "safe".
+3. **Level.** Two or more flags whose weights add up to 3 or more are ``high_risk``; any other flag ``careful``;
+   none ``no_flags_found``. Never "safe".
 4. **Facts and gaps.** Country, city, job, pay, fees and contacts as the advert gives them, and the facts an honest
    advert would have that this one lacks.
 """
@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from bot.core.advert_content import AdvertContent, FlagRules
+from bot.core.advert_content import LOWER, UPPER, AdvertContent, FlagRules
 from bot.core.advert_text import AdvertText, Token, parse_money
 
 # -- recognising an advert: the weights of the score, tuned on tests/data/adverts_dev.jsonl (bench/adverts.py) ---
@@ -49,12 +49,20 @@ QUESTION = 1.5      # "это правда?", "is it legit?"
 STORY = 1.5         # each of up to MAX_STORY cues: "мне предложили", "говорит", "I was offered", "помогите"
 MAX_STORY = 2
 QUESTION_MARK = 1.0  # a "?" in the message (adverts rarely ask; "Кто хочет в Англию?" is outweighed)
-NO_CONTACT = 1.5    # no phone, @handle or link: 86% of dev adverts have one, user questions almost never do
+SEEKER = 2.0        # someone looking for work ("ищу работу", "кор меҷӯям", "looking for a job as"): not an offer
+SALE = 1.5          # each of up to MAX_SALE cues of another trade: a ticket or phone for sale, a room to let, tours
+MAX_SALE = 2
+NO_OFFER = 0.75      # no word of hiring, work or a job at all: a ticket, a lift, a course or a service for sale
+NO_CONTACT = 1.5    # no phone, @handle or link: 86% of dev adverts have one, user questions almost never do...
+NO_CONTACT_NAMED = 0.5  # ...but an advert that names its employer often says "apply on our site" or "at the office",
+NO_CONTACT_ASKED = 1.0  # and "пишите в личку", "DM me" ask for a reply in the chat itself
 ADVERT_AT = 3.0     # the score from which a message is an advert
 MIN_WORDS = 6       # fewer words than this is never an advert
 
 # -- levels -------------------------------------------------------------------------------------------------------
-HIGH_RISK_AT = 3    # sum of flag weights (content/adverts.yaml) from which the level is high_risk
+HIGH_RISK_AT = 3    # sum of flag weights (content/adverts.yaml) from which the level is high_risk...
+HIGH_RISK_FLAGS = 2  # ...when at least this many signs agree: one sign alone, however grave, is `careful` (it is
+                     # quoted with its own ⛔; a single misread look-alike must not brand an honest advert)
 CAREFUL_AT = 1
 
 # -- quotes -------------------------------------------------------------------------------------------------------
@@ -72,8 +80,14 @@ _MULTIPLIERS = {"tis": 1000.0, "tisiaj": 1000.0, "tisiaji": 1000.0, "k": 1000.0,
 _ANONYMOUS_DOMAINS = re.compile(
     r"gmail|mail\.ru|inbox\.ru|bk\.ru|list\.ru|yandex\.(?:ru|com)$|yahoo|hotmail|outlook|icloud|t\.me|wa\.me|"
     r"instagram|facebook|vk\.com|ok\.ru|tiktok|bit\.ly|telegram", re.IGNORECASE)
-#: A name in quotes that starts with a capital or a digit: «Магнит», "Barqi Tojik" (not a long quoted advert).
-_QUOTED_NAME = re.compile(r"[«\"“„]\s*[A-ZА-ЯЁҶҲҚҒӢӮ0-9][^«»\"“”„\n]{1,40}[»\"”“]")
+#: A name in quotes that starts with a capital or a digit: «Магнит», "Barqi Tojik" (not a quoted advert: no
+#: commas, sums or exclamations).
+_QUOTED_NAME = re.compile(rf"[«\"“„]\s*[{UPPER}0-9][^«»\"“”„\n,;:!?$€£₽]{{1,40}}[»\"”“]")
+#: A name written in CamelCase ("FreshMart", "СибМясо", "ЭкспрессЕда"): brands are, people and places are not.
+_CAMEL_CASE = re.compile(rf"(?<![\w])[{UPPER}][{LOWER}]+[{UPPER}][\w]*")
+#: Messengers and platforms written in CamelCase: where the advert was posted, not who employs.
+_PLATFORMS = frozenset({"whatsapp", "tiktok", "youtube", "wechat", "linkedin", "paypal", "iphone", "imessage",
+                        "headhunter", "superjob", "facetime", "googlepay", "applepay", "vkontakte", "odnoklassniki"})
 #: A Russian first name and patronymic ("Ирина Сергеевна"): a person you could ask for by name.
 _FULL_NAME = re.compile(r"\b[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+(?:овна|евна|ична|инична|ович|евич|ич)\b")
 _REGIONAL_FLAG = re.compile(r"([\U0001F1E6-\U0001F1FF])([\U0001F1E6-\U0001F1FF])")
@@ -127,8 +141,9 @@ class _Sum:
     period: str = "month"
 
     def usd_month(self, rates: Mapping[str, float]) -> float | None:
+        """The sum a month in US dollars; a range ("1200–1800$") by its middle, as a worker would expect it."""
         rate = rates.get(self.currency)
-        return None if rate is None else self.high * rate * PER_MONTH[self.period]
+        return None if rate is None else (self.low + self.high) / 2 * rate * PER_MONTH[self.period]
 
 
 class Scanner:
@@ -137,6 +152,11 @@ class Scanner:
     def __init__(self, content: AdvertContent):
         self.content = content
         self.flag_order = tuple(content.flags)
+        users: dict[str, list[str]] = {}
+        for country in content.countries.values():
+            users.setdefault(country.currency, []).append(country.id)
+        #: A currency used by one country only (not USD or EUR): that country.
+        self._currency_owner = {currency: ids[0] for currency, ids in users.items() if len(ids) == 1}
         self.scan("Требуются рабочие в Москву, зарплата 3000$, звоните +7 900 000 00 00")  # compile the regexes now
 
     # -- entry points -----------------------------------------------------------------------------------------
@@ -150,8 +170,7 @@ class Scanner:
         if not advert:
             return Scan(False, score)
         findings = [Finding(flag_id, self._quotes(at, found)) for flag_id, found in spans.items() if found]
-        weight = sum(self.content.flags[f.flag].weight for f in findings)
-        level = "high_risk" if weight >= HIGH_RISK_AT else "careful" if weight >= CAREFUL_AT else "no_flags_found"
+        level = level_of(findings, self.content)
         facts = self._facts(at, country, city, sums, spans["upfront_fee"])
         return Scan(True, score, tuple(findings), level, facts, self._missing(at, findings, facts))
 
@@ -181,17 +200,27 @@ class Scanner:
         score += FLAG * min(sum(1 for f, found in spans.items() if found and f != "vague_employer"), MAX_FLAGS)
         score += PAY if "money" in kinds or rec["pay"].found(at) or self._bare_sum(at) else 0.0
         score += NAMED if not spans["vague_employer"] else 0.0
-        score += JOB if self.content.jobs.spans(at) else 0.0
+        jobs = self.content.jobs.spans(at)
+        score += JOB if jobs else 0.0
+        offered = invited or jobs or rec["recruit"].found(at) or rec["work"].found(at)
+        score -= NO_OFFER if not offered else 0.0
         score += PLACE if self.content.places.spans(at) or _REGIONAL_FLAG.search(at.text) else 0.0
-        score += CONTACT if kinds & {"phone", "handle", "link"} or rec["contact"].found(at) else 0.0
+        contact = rec["contact"].found(at)
+        score += CONTACT if kinds & {"phone", "handle", "link"} or contact else 0.0
         score += CONDITION * min(rec["conditions"].count(at), MAX_CONDITIONS)
         score += FORWARDED if forwarded else 0.0
         score -= WARNING * min(rec["warning"].count(at), MAX_WARNINGS)
         score -= NEWS * min(rec["news"].count(at), MAX_NEWS)
         score -= QUESTION if rec["question"].found(at) else 0.0
-        score -= STORY * min(rec["story"].count(at), MAX_STORY)
+        evidence = [span for flag, found in spans.items() if flag != "vague_employer" for span in found]
+        told = [s for s in rec["story"].spans(at) if not any(_overlap(s, e) for e in evidence)]
+        score -= STORY * min(len(told), MAX_STORY)  # "…лучше не говорить" is a flag's words, not a story
         score -= QUESTION_MARK if "?" in at.text and not invited else 0.0
-        score -= NO_CONTACT if not kinds & {"phone", "handle", "link"} else 0.0
+        score -= SEEKER if rec["seeker"].found(at) else 0.0
+        score -= SALE * min(rec["sale"].count(at), MAX_SALE)
+        if not kinds & {"phone", "handle", "link"}:
+            named = self._has_name(self.content.flags["vague_employer"], at)
+            score -= NO_CONTACT_NAMED if named else NO_CONTACT_ASKED if contact else NO_CONTACT
         return score >= ADVERT_AT, round(score, 2)
 
     # -- flags ------------------------------------------------------------------------------------------------
@@ -224,21 +253,39 @@ class Scanner:
     def _too_much_pay(self, rules: FlagRules, at: AdvertText, country: str | None,
                       sums: list[_Sum]) -> list[tuple[int, int]]:
         pay = self.content.pay
-        limit = self.content.countries[country].max_usd if country else pay.default_max_usd
-        if any(kind == "skilled" for kind, _, _ in self.content.jobs.spans(at)):
+        country = country or self._country_of_currency(sums)
+        place = self.content.countries.get(country) if country else None
+        limit = place.max_usd if place else pay.default_max_usd
+        kinds = {kind for kind, _, _ in self.content.jobs.spans(at)} - {"workplace", "generic"}
+        if "skilled" in kinds:
             limit *= pay.skilled_factor
+        elif kinds == {"basic"} and place:
+            limit = place.basic_max_usd  # cleaning, loading, picking: far below other work in the Gulf
         if rules.extra["easy"].found(at):
             limit *= pay.easy_factor
         too_much = [s for s in sums if s.kind == "pay" and (s.usd_month(pay.rates_usd) or 0) > limit]
         return [(s.index, s.index) for s in too_much]
 
+    def _country_of_currency(self, sums: list[_Sum]) -> str | None:
+        """No place named: the country whose own currency the pay is in ("£12.60 per hour" is paid in the UK).
+        Dollars and euros are paid in many countries and say nothing."""
+        owners = self._currency_owner
+        found = {owners.get(s.currency) for s in sums if s.kind == "pay"} - {None}
+        return found.pop() if len(found) == 1 else None
+
     def _employer_named(self, rules: FlagRules, at: AdvertText) -> bool:
-        if rules.extra["named"].found(at) or self.content.facts["address"].found(at):
+        if rules.extra["named"].found(at) or self.content.facts["address"].found(at) or self._has_name(rules, at):
             return True
+        return any(not _ANONYMOUS_DOMAINS.search(at.text[t.start:t.end]) for t in at.of_kind("link"))
+
+    @staticmethod
+    def _has_name(rules: FlagRules, at: AdvertText) -> bool:
+        """The advert names someone by name: a company form, a quoted or CamelCase name, a first name and
+        patronymic. (Questions and warnings seldom do; they say "an agency", "licensed agencies".)"""
         if (rules.legal_forms and rules.legal_forms.search(at.text)) or _QUOTED_NAME.search(at.text) \
                 or _FULL_NAME.search(at.text):
             return True
-        return any(not _ANONYMOUS_DOMAINS.search(at.text[t.start:t.end]) for t in at.of_kind("link"))
+        return any(m.group().lower() not in _PLATFORMS for m in _CAMEL_CASE.finditer(at.text))
 
     def _vague_evidence(self, at: AdvertText) -> list[tuple[int, int]]:
         """No employer is named, so show what stands in for one: the offer itself and who to call."""
@@ -252,9 +299,13 @@ class Scanner:
         return evidence or [(0, 0)]
 
     def _aimed_at_young_women(self, rules: FlagRules, at: AdvertText) -> list[tuple[int, int]]:
-        female = next(iter(rules.extra["female"].spans(at)), None)
-        condition = next((s for key in ("age", "looks") for s in rules.extra[key].spans(at)), None)
-        club = next(iter(rules.extra["entertainment"].spans(at)), None)
+        """Women or girls, and an age limit, looks or club work; each part may be cancelled by a look-alike ("men
+        and women", "aged 20–50", "a young team")."""
+        kept = {key: self._kept(rules, at, rules.extra[key].spans(at))
+                for key in ("female", "age", "looks", "entertainment")}
+        female = next(iter(kept["female"]), None)
+        condition = next((s for key in ("age", "looks") for s in kept[key]), None)
+        club = next(iter(kept["entertainment"]), None)
         if female is not None and (condition or club):
             return [female, condition or club]
         if club is not None and condition is not None:
@@ -277,7 +328,7 @@ class Scanner:
                 parsed = parse_money(at.text[token.start:token.end])
                 if parsed:
                     sums.append(_Sum(i, parsed[0], parsed[1], parsed[2], at.text[token.start:token.end]))
-        sums.extend(self._bare_pay(at, country, period_at))
+        sums.extend(self._bare_pay(at, country, period_at, period_before))
         for s in sums:
             s.period = period_at.get(s.index + 1) or period_before.get(s.index - 1) or "month"
         costs = {i for first, last in pay.not_pay.spans(at) for i in range(first, last + 1)}
@@ -288,11 +339,14 @@ class Scanner:
         return sorted(sums, key=lambda s: s.index)
 
     def _bare_sum(self, at: AdvertText) -> bool:
-        """A number followed by a pay period ("3000/смена", "рӯзе 3000"): pay written without a currency."""
-        return any(first > 0 and at.tokens[first - 1].kind == "num"
-                   for _, first, _ in self.content.pay.periods.spans(at))
+        """A number next to a pay period ("3000/смена", "рӯзе 3000", "mohona 95 hazor"): pay written without a
+        currency."""
+        kinds = [t.kind for t in at.tokens] + ["end"]
+        return any(kinds[first - 1] == "num" or kinds[last + 1] == "num"
+                   for _, first, last in self.content.pay.periods.spans(at))
 
-    def _bare_pay(self, at: AdvertText, country: str | None, period_at: dict[int, str]) -> list[_Sum]:
+    def _bare_pay(self, at: AdvertText, country: str | None, period_at: dict[int, str],
+                  period_before: dict[int, str]) -> list[_Sum]:
         """Pay written without a currency ("ЗП 90 000", "платят 3500 в день"): in the destination's currency."""
         if country is None:
             return []
@@ -300,7 +354,7 @@ class Scanner:
         after_pay_word = {last + 1 for _, last in self.content.pay.words_before.spans(at)}
         found = []
         for i, token in enumerate(at.tokens):
-            if token.kind != "num" or not (i in after_pay_word or i + 1 in period_at):
+            if token.kind != "num" or not (i in after_pay_word or i + 1 in period_at or i - 1 in period_before):
                 continue
             value = float(token.sk)
             following = at.tokens[i + 1].sk if i + 1 < len(at.tokens) else ""
@@ -404,6 +458,16 @@ class Scanner:
             if len(quotes) == QUOTES_PER_FLAG:
                 break
         return tuple(quotes)
+
+
+def level_of(findings: Iterable[Finding], content: AdvertContent) -> str:
+    """``high_risk`` when two or more signs together weigh enough, ``careful`` for any sign, else
+    ``no_flags_found``."""
+    flags = [f.flag for f in findings]
+    weight = sum(content.flags[f].weight for f in flags)
+    if weight >= HIGH_RISK_AT and len(flags) >= HIGH_RISK_FLAGS:
+        return "high_risk"
+    return "careful" if weight >= CAREFUL_AT else "no_flags_found"
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
