@@ -1,6 +1,6 @@
 """How well the advert scan works on a labelled file, and how fast it is.
 
-    python bench/adverts.py                                  # the dev set, tests/data/adverts_dev.jsonl
+    python bench/adverts.py                                  # the dev set, content/training/adverts/dev.jsonl
     python bench/adverts.py tests/data/adverts_holdout.jsonl # any file of {"text", "advert", "flags", "level", "lang"}
     python bench/adverts.py --errors                         # also list every wrong flag and recognition
 
@@ -25,9 +25,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.content import load_content  # noqa: E402
-from bot.core.adverts import Scanner  # noqa: E402
+from bot.core import adverts as scan_module  # noqa: E402
+from bot.core.adverts import Scanner, scanner_for  # noqa: E402
 
-DEV = ROOT / "tests" / "data" / "adverts_dev.jsonl"
+DEV = ROOT / "content" / "training" / "adverts" / "dev.jsonl"
 #: The speed sample: a realistic 600-character channel post (emoji, capitals, two languages, several flags).
 SPEED_ADVERT = (
     "🔥🔥 СРОЧНЫЙ НАБОР В ДУБАЙ 🇦🇪🔥🔥 РАБОТА ДЛЯ ВСЕХ\n"
@@ -168,8 +169,24 @@ def main() -> int:
     parser.add_argument("files", nargs="*", type=Path, default=[DEV])
     parser.add_argument("--errors", action="store_true", help="list every wrong flag and recognition")
     parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument("--rules-only", action="store_true", help="without the learned recogniser")
+    parser.add_argument("--sweep", action="store_true",
+                        help="recognition at several recogniser thresholds (choose RECOGNISER_SURE on tuning sets)")
     args = parser.parse_args()
-    scanner = Scanner(load_content().adverts)
+    content = load_content()
+    scanner = Scanner(content.adverts) if args.rules_only else scanner_for(content)
+    if args.sweep:
+        for margin, threshold in [(m, t) for m in (1.0, 1.5, 2.0, 3.0) for t in (0.2, 0.35, 0.5)] + [(0, 1.01)]:
+            scan_module.RECOGNISER_SURE, scan_module.RECOGNISER_MARGIN = threshold, margin
+            for path in args.files:
+                r = evaluate(scanner, load(path), False)
+                tp, fp, fn, totals = (sum(r["tp"].values()), sum(r["fp"].values()), sum(r["fn"].values()),
+                                      r["totals"])
+                print(f"margin {margin:.1f} threshold {threshold:.2f}  {path.name:<24} adverts recognised "
+                      f"{ratio(totals['recognised'], totals['adverts'])}  non-adverts left alone "
+                      f"{ratio(totals['left_alone'], totals['non_adverts'])}  micro P {ratio(tp, tp + fp)} "
+                      f"R {ratio(tp, tp + fn)}")
+        return 0
     for path in args.files:
         rows = load(path)
         print(f"== {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} ({len(rows)} messages)")

@@ -116,6 +116,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _checked_model(content, problems: list[str]):
     """The intent model, if it exists and was trained on exactly this content with today's settings."""
+    from bot.core.adverts import scanner_for
     from bot.core.intent_model import IntentModel, ModelError
     from bot.core.understanding import check_fresh
     from bot.training import SETTINGS
@@ -123,6 +124,7 @@ def _checked_model(content, problems: list[str]):
     try:
         model = IntentModel.load(content.root / "model")
         check_fresh(model, content)
+        scanner_for(content)
     except ModelError as exc:
         problems.append(str(exc))
         return None
@@ -137,8 +139,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     import time
 
     from bot.content import ContentError, load_content
+    from bot.core.intent_model import ADVERT, INTENT
     from bot.training import train
-    from bot.training_data import model_examples
+    from bot.training_data import advert_examples, model_examples
 
     try:
         content = load_content()
@@ -149,9 +152,16 @@ def cmd_train(args: argparse.Namespace) -> int:
     examples = model_examples(content)
     model = train(examples)
     folder = content.root / "model"
-    model.save(folder)
-    print(f"Trained on {len(examples)} examples ({len(content.training)} training messages, the rest content "
-          f"phrases): {len(model.labels)} labels, {model.meta['features']} features, "
+    model.save(folder, INTENT)
+    print(f"Intent model: {len(examples)} examples ({len(content.training)} training messages, the rest content "
+          f"phrases), {len(model.labels)} labels, {model.meta['features']} features, "
+          f"{time.perf_counter() - started:.0f} s.")
+    started = time.perf_counter()
+    examples = advert_examples(content)
+    model = train(examples)
+    model.save(folder, ADVERT)
+    print(f"Advert recogniser: {len(examples)} examples ({len(content.advert_training)} labelled adverts and "
+          f"non-adverts, the rest training messages), {model.meta['features']} features, "
           f"{time.perf_counter() - started:.0f} s. Wrote {folder}.")
     return 0
 
@@ -180,16 +190,7 @@ def cmd_match(args: argparse.Namespace) -> int:
 def cmd_scan(args: argparse.Namespace) -> int:
     """Batch advert scan: JSON lines ``{"text": ...}`` in (``"forwarded": true`` optional), one line out per input,
     in order. A line that is not JSON is scanned as plain text; no line stops the run."""
-    from bot.content import ContentError, load_content
-    from bot.core.adverts import Scanner
-
-    try:
-        scanner = Scanner(load_content().adverts)
-    except ContentError as exc:
-        print("The content has errors; fix them and start again:", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return 1
+    scanner = _load_dialogue().adverts.scanner
     out = sys.stdout
     for raw in sys.stdin:
         if not raw.strip():

@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # these loaders build on this module's checkers, so they are 
     from bot.core.advert_content import AdvertContent
     from bot.core.offer_check import OfferCheckContent
     from bot.rules import RuleBook
-    from bot.training_data import TrainingRow
+    from bot.training_data import AdvertRow, TrainingRow
 
 #: Topic ids other parts of the project (deep links, evaluation, the kit) refer to; all must exist.
 REQUIRED_TOPICS: tuple[str, ...] = (
@@ -157,6 +157,7 @@ class Content:
     root: Path = field(default=PROJECT_ROOT / "content")
     offer_check: OfferCheckContent | None = None  # the job-offer check's questions and verdicts
     training: tuple[TrainingRow, ...] = ()  # the intent model's labelled messages (content/training/)
+    advert_training: tuple[AdvertRow, ...] = ()  # the advert recogniser's (content/training/adverts/)
     rules: RuleBook | None = None  # today's rules per destination country (rules.yaml, destinations.yaml)
     adverts: AdvertContent | None = None  # the advert scan's patterns and wording
 
@@ -528,14 +529,16 @@ def load_content(root: Path | None = None) -> Content:
     except ContentError as exc:
         problems.extend(exc.problems)
 
-    from bot.training_data import load_training  # noqa: PLC0415 - it builds on this module's Problem
+    from bot.training_data import load_advert_training, load_training  # noqa: PLC0415 - they build on Problem
 
     training = load_training(root, set(topics), problems)
+    advert_training = load_advert_training(root, problems)
 
     if problems:
         raise ContentError(problems)
     return Content(topics=topics, countries=tuple(countries), intents=intents, sources=sources_data, menu=menu,
-                   root=root, offer_check=offer_check, training=training, rules=rules,
+                   root=root, offer_check=offer_check, training=training, advert_training=advert_training,
+                   rules=rules,
                    adverts=adverts)
 
 

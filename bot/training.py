@@ -76,5 +76,11 @@ def train(examples: Sequence[Example], settings: dict | None = None) -> IntentMo
         "examples": len(examples),
         "features": int(vocab.size),
     }
-    return IntentModel(list(clf.classes_), vocab, idf.astype(np.float32), clf.coef_.T.astype(np.float32),
-                       clf.intercept_.astype(np.float32), meta)
+    coef, intercept = clf.coef_.T, clf.intercept_
+    if len(clf.classes_) == 2:
+        # scikit-learn keeps one weight column for two labels, the second label's log-odds; a zero column for the
+        # first gives the same probabilities through the softmax IntentModel.predict computes
+        coef = np.hstack([np.zeros_like(coef), coef])
+        intercept = np.concatenate([np.zeros_like(intercept), intercept])
+    return IntentModel(list(clf.classes_), vocab, idf.astype(np.float32), coef.astype(np.float32),
+                       intercept.astype(np.float32), meta)

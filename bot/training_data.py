@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from bot.content import Content, Problem
 
 TRAINING_DIR = "training"
+#: Labelled job adverts and messages that are not adverts, for the advert recogniser: {"text", "advert", ...}.
+ADVERTS_DIR = "training/adverts"
 INTENTS = ("out_of_scope", "greeting", "thanks")
 STYLES = ("clean", "typo", "no_diacritics", "latin", "mixed", "long_story", "voice", "relative", "single_word",
           "scam_described", "near_domain", "indirect")
@@ -83,6 +85,47 @@ def load_training(root: Path, topic_ids: set[str], problems: list[Problem]) -> t
                 rows.append(TrainingRow(text.strip(), topic or intent, data["lang"], data["style"],
                                         bool(data["emergency"])))
     return tuple(rows)
+
+
+@dataclass(frozen=True)
+class AdvertRow:
+    text: str
+    advert: bool
+
+
+def load_advert_training(root: Path, problems: list[Problem]) -> tuple[AdvertRow, ...]:
+    """Every row of ``content/training/adverts/*.jsonl`` (only ``text`` and ``advert`` are read: the flags and
+    levels beside them tune the scan's rules, see bench/adverts.py)."""
+    from bot.content import Problem  # noqa: PLC0415 - bot.content imports this module
+
+    rows: list[AdvertRow] = []
+    for path in sorted((root / ADVERTS_DIR).glob("*.jsonl")):
+        name = f"{root.name}/{ADVERTS_DIR}/{path.name}"
+        with path.open(encoding="utf-8") as fh:
+            for n, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    data = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    problems.append(Problem(name, f"line {n}", f"invalid JSON: {exc.msg}"))
+                    continue
+                text = data.get("text") if isinstance(data, dict) else None
+                if not isinstance(text, str) or not text.strip() or not isinstance(data.get("advert"), bool):
+                    problems.append(Problem(name, f"line {n}", "expected a non-empty text and advert: true|false"))
+                    continue
+                rows.append(AdvertRow(text, data["advert"]))
+    return tuple(rows)
+
+
+def advert_examples(content: Content) -> list:
+    """What the advert recogniser learns from: the labelled adverts and non-adverts, then every topic training
+    message as a non-advert (questions, stories and described offers are not adverts)."""
+    from bot.core.intent_model import ADVERT, NOT_ADVERT, Example  # noqa: PLC0415
+
+    examples = [Example(row.text, ADVERT if row.advert else NOT_ADVERT) for row in content.advert_training]
+    examples.extend(Example(row.text, NOT_ADVERT) for row in content.training)
+    return examples
 
 
 def model_examples(content: Content) -> list:

@@ -12,7 +12,6 @@ from collections.abc import Callable, Mapping
 
 from bot import LANGUAGES
 from bot.content import Topic, cited_sources
-from bot.core.advert_content import AdvertContent
 from bot.core.adverts import Scan, Scanner
 from bot.core.offer_check import START_ACTION as CHECK_ACTION
 from bot.core.reply import Button, Reply
@@ -32,11 +31,11 @@ SourceNames = Callable[[tuple[str, ...], str], list[str]]
 class AdvertScreens:
     """The advert scan's screens. Holds the (read-only) scanner and wording: nothing about any user or advert."""
 
-    def __init__(self, content: AdvertContent, topics: Mapping[str, Topic], source_names: SourceNames,
+    def __init__(self, scanner: Scanner, topics: Mapping[str, Topic], source_names: SourceNames,
                  offer_title: Callable[[str], str] | None = None):
-        self.content = content
+        self.content = scanner.content
         self.topics = topics
-        self.scanner = Scanner(content)
+        self.scanner = scanner
         self._source_names = source_names
         self._offer_title = offer_title
 

