@@ -32,7 +32,7 @@ from bot.core.advert_text import AdvertText, Token, parse_money
 if TYPE_CHECKING:
     from bot.content import Content
 
-# -- recognising an advert: the weights of the score, tuned on tests/data/adverts_dev.jsonl (bench/adverts.py) ---
+# -- recognising an advert: the weights of the score, tuned on content/training/adverts/dev.jsonl (bench/adverts.py) ---
 RECRUIT = 1.5       # "требуются", "hiring", "коргарон лозим"
 WORK = 0.5          # the word for work itself ("работа", "кор", "job"), weaker: questions use it too
 PAY = 1.2           # a sum of money, or a pay word ("зарплата", "maosh")
