@@ -115,9 +115,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _checked_model(content, problems: list[str]):
-    """The intent model, if it exists and was trained on exactly this content with today's settings."""
+    """The intent model, if it and the advert recogniser exist and were trained on exactly this content with
+    today's settings."""
     from bot.core.adverts import scanner_for
-    from bot.core.intent_model import IntentModel, ModelError
+    from bot.core.intent_model import ADVERT, INTENT, IntentModel, ModelError
     from bot.core.understanding import check_fresh
     from bot.training import SETTINGS
 
@@ -128,14 +129,17 @@ def _checked_model(content, problems: list[str]):
     except ModelError as exc:
         problems.append(str(exc))
         return None
-    if model.meta.get("settings") != SETTINGS:
-        problems.append(f"{content.root.name}/model: trained with settings {model.meta.get('settings')}, but "
-                        f"bot/training.py now says {SETTINGS}; run `python -m bot train`")
+    for name in (INTENT, ADVERT):
+        settings = IntentModel.load(content.root / "model", name).meta.get("settings")
+        if settings != SETTINGS:
+            problems.append(f"{content.root.name}/model/{name}: trained with settings {settings}, but "
+                            f"bot/training.py now says {SETTINGS}; run `python -m bot train`")
     return model
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    """Fit the intent model on content/training and the topics' phrases; write content/model/."""
+    """Fit the intent model (content/training and the topics' phrases) and the advert recogniser (the labelled
+    adverts and the training messages); write both to content/model/."""
     import time
 
     from bot.content import ContentError, load_content
@@ -148,21 +152,18 @@ def cmd_train(args: argparse.Namespace) -> int:
     except ContentError as exc:
         print(exc, file=sys.stderr)
         return 1
-    started = time.perf_counter()
-    examples = model_examples(content)
-    model = train(examples)
     folder = content.root / "model"
-    model.save(folder, INTENT)
-    print(f"Intent model: {len(examples)} examples ({len(content.training)} training messages, the rest content "
-          f"phrases), {len(model.labels)} labels, {model.meta['features']} features, "
-          f"{time.perf_counter() - started:.0f} s.")
-    started = time.perf_counter()
-    examples = advert_examples(content)
-    model = train(examples)
-    model.save(folder, ADVERT)
-    print(f"Advert recogniser: {len(examples)} examples ({len(content.advert_training)} labelled adverts and "
-          f"non-adverts, the rest training messages), {model.meta['features']} features, "
-          f"{time.perf_counter() - started:.0f} s. Wrote {folder}.")
+    for name, examples, made_of in (
+            (INTENT, model_examples(content),
+             f"{len(content.training)} training messages, the rest the topics' titles and phrases"),
+            (ADVERT, advert_examples(content),
+             f"{len(content.advert_training)} labelled adverts and non-adverts, the rest training messages")):
+        started = time.perf_counter()
+        model = train(examples)
+        model.save(folder, name)
+        print(f"{name}: {len(examples)} examples ({made_of}), {len(model.labels)} labels, "
+              f"{model.meta['features']} features, {time.perf_counter() - started:.0f} s.")
+    print(f"Wrote {folder}.")
     return 0
 
 
