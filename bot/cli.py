@@ -117,7 +117,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _checked_model(content, problems: list[str]):
     """The intent model, if it and the advert recogniser exist and were trained on exactly this content with
     today's settings."""
-    from bot.core.adverts import scanner_for
+    from bot.core.adverts import load_recogniser
     from bot.core.intent_model import ADVERT, INTENT, IntentModel, ModelError
     from bot.core.understanding import check_fresh
     from bot.training import SETTINGS
@@ -125,12 +125,12 @@ def _checked_model(content, problems: list[str]):
     try:
         model = IntentModel.load(content.root / "model")
         check_fresh(model, content)
-        scanner_for(content)
+        recogniser = load_recogniser(content)
     except ModelError as exc:
         problems.append(str(exc))
         return None
-    for name in (INTENT, ADVERT):
-        settings = IntentModel.load(content.root / "model", name).meta.get("settings")
+    for name, loaded in ((INTENT, model), (ADVERT, recogniser)):
+        settings = loaded.meta.get("settings")
         if settings != SETTINGS:
             problems.append(f"{content.root.name}/model/{name}: trained with settings {settings}, but "
                             f"bot/training.py now says {SETTINGS}; run `python -m bot train`")

@@ -558,17 +558,25 @@ def _balanced(quote: str, text: str, end: int) -> str:
     return quote
 
 
+def load_recogniser(content: Content):
+    """The advert recogniser's model, checked against the content's labelled adverts (ModelError when stale)."""
+    from bot.core.intent_model import ADVERT, IntentModel  # noqa: PLC0415 - keeps this module importable alone
+    from bot.training_data import advert_examples  # noqa: PLC0415
+
+    model = IntentModel.load(content.root / "model", ADVERT)
+    model.check_trained_on(advert_examples(content), f"{content.root / 'model'} (advert)")
+    return model
+
+
 def scanner_for(content: Content) -> Scanner:
     """The scan with its learned recogniser (``content/model/advert.*``, trained by ``python -m bot train``); a
     missing or stale recogniser raises :class:`~bot.core.intent_model.ModelError`, never serves silently."""
-    from bot.core.intent_model import ADVERT, IntentModel  # noqa: PLC0415 - keeps this module importable alone
+    from bot.core.intent_model import ADVERT  # noqa: PLC0415 - keeps this module importable alone
     from bot.core.text import Message  # noqa: PLC0415
-    from bot.training_data import advert_examples  # noqa: PLC0415
 
     if content.adverts is None:
         raise ValueError("the content has no advert scan")
-    model = IntentModel.load(content.root / "model", ADVERT)
-    model.check_trained_on(advert_examples(content), f"{content.root / 'model'} (advert)")
+    model = load_recogniser(content)
     column = model.labels.index(ADVERT)
 
     def recogniser(text: str) -> float:

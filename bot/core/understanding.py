@@ -123,11 +123,6 @@ class Understander:
             return Guess(preferred, guess.confidence, guess.tajik_letters)
         return guess
 
-    def probabilities(self, text: str | Message) -> dict[str, float]:
-        """The model's probability for every label (for evaluation and benchmarks)."""
-        msg = text if isinstance(text, Message) else Message.of(text)
-        return dict(zip(self.model.labels, self.model.predict(msg).tolist()))
-
     def understand(self, text: str | Message, preferred_lang: str | None = None) -> Understanding:
         msg = text if isinstance(text, Message) else Message.of(text)
         lang = self.language(msg, preferred_lang).lang
